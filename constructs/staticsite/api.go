@@ -1,0 +1,62 @@
+package staticsite
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// newApi creates the REGIONAL REST API: ANY on the root and on {proxy+} goes
+// to the backend, and OPTIONS on both is a MOCK that API Gateway answers
+// itself, with no authorizer and no API key, so preflights never meet auth
+// or the backend (pitfalls api-route, preflight-auth).
+func newApi(scope constructs.Construct, r *resolved) awsapigateway.RestApi {
+	api := awsapigateway.NewRestApi(scope, jsii.String("Api"), &awsapigateway.RestApiProps{
+		Description: jsii.String("API served under " + r.apiPrefix + " of the site's CloudFront domain"),
+		// An EDGE API behind CloudFront adds a second CloudFront hop and
+		// rewrites the CloudFront-Viewer-* headers (pitfall edge-optimized).
+		EndpointConfiguration: &awsapigateway.EndpointConfiguration{
+			Types: &[]awsapigateway.EndpointType{awsapigateway.EndpointType_REGIONAL},
+		},
+		DeployOptions:  &awsapigateway.StageOptions{StageName: jsii.String(r.stageName)},
+		CloudWatchRole: jsii.Bool(false),
+		FailOnWarnings: jsii.Bool(true),
+	})
+
+	rootIntegration, proxyIntegration := r.Backend.integrations()
+	open := &awsapigateway.MethodOptions{
+		AuthorizationType: awsapigateway.AuthorizationType_NONE,
+		ApiKeyRequired:    jsii.Bool(false),
+	}
+	proxyOpts := *open
+	if r.Backend.kind == backendHttp {
+		proxyOpts.RequestParameters = &map[string]*bool{"method.request.path.proxy": jsii.Bool(true)}
+	}
+
+	root := api.Root()
+	root.AddMethod(jsii.String("ANY"), rootIntegration, open)
+	proxy := root.AddResource(jsii.String("{proxy+}"), nil)
+	proxy.AddMethod(jsii.String("ANY"), proxyIntegration, &proxyOpts)
+
+	preflight := preflightIntegration()
+	preflightOpts := &awsapigateway.MethodOptions{
+		AuthorizationType: awsapigateway.AuthorizationType_NONE,
+		ApiKeyRequired:    jsii.Bool(false),
+		MethodResponses:   &[]*awsapigateway.MethodResponse{{StatusCode: jsii.String("204")}},
+	}
+	root.AddMethod(jsii.String("OPTIONS"), preflight, preflightOpts)
+	proxy.AddMethod(jsii.String("OPTIONS"), preflight, preflightOpts)
+	return api
+}
+
+// preflightIntegration answers OPTIONS with 204 inside API Gateway. The CORS
+// headers themselves are added by CloudFront's response headers policy, the
+// one layer that owns CORS (pitfall cors-duplicate).
+func preflightIntegration() awsapigateway.MockIntegration {
+	return awsapigateway.NewMockIntegration(&awsapigateway.IntegrationOptions{
+		RequestTemplates: &map[string]*string{
+			"application/json": jsii.String(`{"statusCode": 204}`),
+		},
+		IntegrationResponses: &[]*awsapigateway.IntegrationResponse{{StatusCode: jsii.String("204")}},
+	})
+}

@@ -1,0 +1,108 @@
+package staticsite
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// Backend is where API Gateway sends every request under the API prefix.
+// Build one with LambdaBackend or HttpBackend; the zero value is invalid.
+//
+// Either way the backend receives the viewer's path unchanged: a browser's
+// /api/items/42 reaches CloudFront, which forwards /<stage>/api/items/42 to
+// API Gateway, whose {proxy+} resource hands /api/items/42 to the backend.
+type Backend struct {
+	fn      awslambda.IFunction
+	baseUrl string
+	kind    backendKind
+}
+
+type backendKind int
+
+const (
+	backendNone backendKind = iota
+	backendLambda
+	backendHttp
+)
+
+// LambdaBackend sends every API request to fn through a Lambda proxy
+// integration. The function receives the full path (for example
+// /api/health) in the event's path field.
+func LambdaBackend(fn awslambda.IFunction) *Backend {
+	return &Backend{fn: fn, kind: backendLambda}
+}
+
+// HttpBackend sends every API request to an existing HTTP(S) service through
+// an HTTP proxy integration. baseUrl is the service's scheme, host and
+// optional base path, without a trailing slash, for example
+// "https://api.internal.example.com". The viewer path is appended unchanged,
+// so a Spring Boot app mapped to /api/** receives /api/** as it expects.
+func HttpBackend(baseUrl string) *Backend {
+	return &Backend{baseUrl: baseUrl, kind: backendHttp}
+}
+
+func (b *Backend) validate() error {
+	switch {
+	case b == nil || b.kind == backendNone:
+		return fmt.Errorf("Backend is required: set it to staticsite.LambdaBackend(fn) or staticsite.HttpBackend(\"https://service.example.com\")")
+	case b.kind == backendLambda && b.fn == nil:
+		return fmt.Errorf("Backend: LambdaBackend was given a nil function; pass the awslambda.IFunction that serves the API")
+	case b.kind == backendHttp:
+		return validateBaseUrl(b.baseUrl)
+	}
+	return nil
+}
+
+func validateBaseUrl(raw string) error {
+	u, err := url.Parse(raw)
+	switch {
+	case raw == "":
+		return fmt.Errorf("Backend: HttpBackend needs a base URL such as \"https://service.example.com\"")
+	case err != nil:
+		return fmt.Errorf("Backend: HttpBackend URL %q does not parse (%v); use a URL such as \"https://service.example.com\"", raw, err)
+	case u.Scheme != "https" && u.Scheme != "http":
+		return fmt.Errorf("Backend: HttpBackend URL %q must start with https:// (or http://)", raw)
+	case u.Host == "":
+		return fmt.Errorf("Backend: HttpBackend URL %q has no host; use a URL such as \"https://service.example.com\"", raw)
+	case u.RawQuery != "" || u.Fragment != "" || strings.Contains(raw, "#"):
+		return fmt.Errorf("Backend: HttpBackend URL %q must not carry a query string or fragment; API Gateway passes the viewer's own query string through", raw)
+	case strings.HasSuffix(raw, "/"):
+		return fmt.Errorf("Backend: HttpBackend URL %q must not end with \"/\"; the viewer path (which starts with /) is appended to it", raw)
+	case strings.ContainsAny(u.Path, "{}"):
+		return fmt.Errorf("Backend: HttpBackend URL %q must not contain path parameters; the construct appends {proxy} itself", raw)
+	}
+	return nil
+}
+
+// integrations returns the integration for the API's root resource and the
+// one for its {proxy+} resource.
+func (b *Backend) integrations() (root, proxy awsapigateway.Integration) {
+	if b.kind == backendLambda {
+		// AllowTestInvoke adds a second permission per method that only the
+		// console's test button uses.
+		i := awsapigateway.NewLambdaIntegration(b.fn, &awsapigateway.LambdaIntegrationOptions{
+			Proxy:           jsii.Bool(true),
+			AllowTestInvoke: jsii.Bool(false),
+		})
+		return i, i
+	}
+	root = awsapigateway.NewHttpIntegration(jsii.String(b.baseUrl+"/"), &awsapigateway.HttpIntegrationProps{
+		Proxy:      jsii.Bool(true),
+		HttpMethod: jsii.String("ANY"),
+	})
+	proxy = awsapigateway.NewHttpIntegration(jsii.String(b.baseUrl+"/{proxy}"), &awsapigateway.HttpIntegrationProps{
+		Proxy:      jsii.Bool(true),
+		HttpMethod: jsii.String("ANY"),
+		Options: &awsapigateway.IntegrationOptions{
+			RequestParameters: &map[string]*string{
+				"integration.request.path.proxy": jsii.String("method.request.path.proxy"),
+			},
+		},
+	})
+	return root, proxy
+}

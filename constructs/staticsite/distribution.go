@@ -1,0 +1,122 @@
+package staticsite
+
+import (
+	_ "embed"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfrontorigins"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+//go:embed spa_rewrite.js
+var spaRewriteCode string
+
+// corsHeaders are the CORS response headers CloudFront takes over from the
+// backend. Where CORS is configured the policy overrides them; where it is
+// not, they are removed so a backend's own "*" cannot leak out.
+var corsHeaders = []string{
+	"Access-Control-Allow-Origin",
+	"Access-Control-Allow-Credentials",
+	"Access-Control-Allow-Methods",
+	"Access-Control-Allow-Headers",
+	"Access-Control-Expose-Headers",
+	"Access-Control-Max-Age",
+}
+
+// newSpaFunction creates the viewer-request function that serves
+// /index.html for client-side routes (pitfall spa-deeplink).
+func newSpaFunction(scope constructs.Construct) awscloudfront.Function {
+	return awscloudfront.NewFunction(scope, jsii.String("SpaRewrite"), &awscloudfront.FunctionProps{
+		Code:    awscloudfront.FunctionCode_FromInline(jsii.String(spaRewriteCode)),
+		Runtime: awscloudfront.FunctionRuntime_JS_2_0(),
+		Comment: jsii.String("Serves /index.html for extension-less paths (SPA deep links)"),
+	})
+}
+
+// newApiHeadersPolicy makes CloudFront the one layer that sets CORS headers
+// on API responses (pitfalls cors-duplicate, cors-errors).
+func newApiHeadersPolicy(scope constructs.Construct, r *resolved) awscloudfront.ResponseHeadersPolicy {
+	props := &awscloudfront.ResponseHeadersPolicyProps{
+		Comment: jsii.String("CORS for " + r.apiPrefix + "/*: CloudFront owns CORS, the backend's CORS headers are replaced"),
+	}
+	if len(r.origins) == 0 {
+		props.RemoveHeaders = jsii.Strings(corsHeaders...)
+	} else {
+		c := r.Cors
+		if c == nil {
+			c = &CorsOptions{}
+		}
+		maxAge := c.MaxAge
+		if maxAge == nil {
+			maxAge = awscdk.Duration_Minutes(jsii.Number(10))
+		}
+		methods := c.AllowMethods
+		if methods == nil {
+			methods = jsii.Strings(AllMethods...)
+		}
+		headers := c.AllowHeaders
+		if headers == nil {
+			headers = jsii.Strings("Content-Type", "Authorization", "X-Requested-With")
+		}
+		props.CorsBehavior = &awscloudfront.ResponseHeadersCorsBehavior{
+			AccessControlAllowOrigins:     jsii.Strings(r.origins...),
+			AccessControlAllowMethods:     methods,
+			AccessControlAllowHeaders:     headers,
+			AccessControlExposeHeaders:    c.ExposeHeaders,
+			AccessControlAllowCredentials: jsii.Bool(c.AllowCredentials != nil && *c.AllowCredentials),
+			AccessControlMaxAge:           maxAge,
+			OriginOverride:                jsii.Bool(true),
+		}
+	}
+	return awscloudfront.NewResponseHeadersPolicy(scope, jsii.String("ApiHeaders"), props)
+}
+
+// newDistribution creates the one distribution with its two behaviors.
+func newDistribution(scope constructs.Construct, r *resolved, bucket awss3.IBucket, api awsapigateway.RestApi, fn awscloudfront.Function) awscloudfront.Distribution {
+	site := &awscloudfront.BehaviorOptions{
+		Origin: awscloudfrontorigins.S3BucketOrigin_WithOriginAccessControl(bucket, nil),
+		// S3 only ever serves reads; a POST reaching it is the s3-origin
+		// pitfall, which the API behavior below prevents.
+		AllowedMethods:       awscloudfront.AllowedMethods_ALLOW_GET_HEAD(),
+		CachedMethods:        awscloudfront.CachedMethods_CACHE_GET_HEAD(),
+		CachePolicy:          awscloudfront.CachePolicy_CACHING_OPTIMIZED(),
+		Compress:             jsii.Bool(true),
+		ViewerProtocolPolicy: awscloudfront.ViewerProtocolPolicy_REDIRECT_TO_HTTPS,
+		FunctionAssociations: &[]*awscloudfront.FunctionAssociation{{
+			EventType: awscloudfront.FunctionEventType_VIEWER_REQUEST,
+			Function:  fn,
+		}},
+	}
+	apiBehavior := &awscloudfront.BehaviorOptions{
+		// RestApiOrigin uses the stage as origin path, so /api/x reaches the
+		// API as /<stage>/api/x (pitfall api-route).
+		Origin: awscloudfrontorigins.NewRestApiOrigin(api, &awscloudfrontorigins.RestApiOriginProps{
+			ReadTimeout: awscdk.Duration_Seconds(jsii.Number(r.readTimeout)),
+		}),
+		AllowedMethods:        awscloudfront.AllowedMethods_ALLOW_ALL(),
+		CachePolicy:           awscloudfront.CachePolicy_CACHING_DISABLED(),
+		OriginRequestPolicy:   awscloudfront.OriginRequestPolicy_ALL_VIEWER_EXCEPT_HOST_HEADER(),
+		ResponseHeadersPolicy: newApiHeadersPolicy(scope, r),
+		ViewerProtocolPolicy:  awscloudfront.ViewerProtocolPolicy_HTTPS_ONLY,
+		Compress:              jsii.Bool(true),
+	}
+	comment := r.Comment
+	if comment == nil {
+		comment = jsii.String("StaticSiteWithApi " + *constructs.Node_Of(scope).Path())
+	}
+	return awscloudfront.NewDistribution(scope, jsii.String("Distribution"), &awscloudfront.DistributionProps{
+		Comment:             comment,
+		DefaultBehavior:     site,
+		AdditionalBehaviors: &map[string]*awscloudfront.BehaviorOptions{r.apiPrefix + "/*": apiBehavior},
+		DefaultRootObject:   jsii.String("index.html"),
+		HttpVersion:         awscloudfront.HttpVersion_HTTP2_AND_3,
+		EnableIpv6:          jsii.Bool(true),
+		PriceClass:          r.PriceClass,
+		DomainNames:         r.DomainNames,
+		Certificate:         r.Certificate,
+	})
+}

@@ -1,0 +1,262 @@
+package staticsite
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+)
+
+// IntegrationTimeoutSeconds is API Gateway's default REST integration
+// timeout. CloudFront must wait at least this long for the origin, or slow
+// requests end in a CloudFront 504 (pitfall origin-timeout).
+const IntegrationTimeoutSeconds = 29
+
+// StaticSiteWithApiProps configures StaticSiteWithApi. Only Backend is
+// required; every other field has a default chosen so that the site works
+// the first time.
+type StaticSiteWithApiProps struct {
+	// Backend serves every request under ApiPrefix. Required.
+	Backend *Backend
+
+	// ApiPrefix is the path under which CloudFront sends requests to the API.
+	// It must start with "/", must not end with "/", and must not contain a
+	// wildcard: the behavior's path pattern is ApiPrefix + "/*". The frontend
+	// must call the API under this prefix (a bare ApiPrefix without a trailing
+	// path goes to S3).
+	// Default: "/api".
+	ApiPrefix *string
+
+	// StageName is the API Gateway stage. CloudFront uses "/" + StageName as
+	// the API origin path, so it is never visible to browsers.
+	// Default: "prod".
+	StageName *string
+
+	// Bucket is an existing bucket to serve the site from. It must not have
+	// website hosting enabled; CloudFront reads it through Origin Access
+	// Control, and the construct adds the bucket policy statement for it
+	// (for imported buckets, add it yourself).
+	// Default: a new private bucket built from BucketProps.
+	Bucket awss3.IBucket
+
+	// BucketProps overrides single properties of the new site bucket. Unset
+	// fields keep the secure defaults: all public access blocked, S3-managed
+	// encryption, TLS-only bucket policy, bucket-owner-enforced ownership,
+	// RemovalPolicy RETAIN. Website hosting and public read are rejected.
+	// Cannot be combined with Bucket.
+	// Default: the secure defaults above.
+	BucketProps *awss3.BucketProps
+
+	// Cors decides which other origins may call the API from a browser.
+	// Calls from the site itself are same-origin and need no CORS.
+	// Default: allow https://<name> for each of DomainNames, nothing else.
+	Cors *CorsOptions
+
+	// DomainNames are alternate domain names (CNAMEs) for the distribution.
+	// They require Certificate.
+	// Default: none; the site is served on its cloudfront.net domain.
+	DomainNames *[]*string
+
+	// Certificate is the ACM certificate (in us-east-1) covering DomainNames.
+	// Default: none; CloudFront's default certificate.
+	Certificate awscertificatemanager.ICertificate
+
+	// PriceClass limits the edge locations the distribution uses.
+	// Default: awscloudfront.PriceClass_PRICE_CLASS_ALL.
+	PriceClass awscloudfront.PriceClass
+
+	// OriginReadTimeoutSeconds is how long CloudFront waits for the API to
+	// answer. It must not be below the 29 s REST integration timeout, and
+	// values above 60 need a CloudFront quota increase.
+	// Default: 30.
+	OriginReadTimeoutSeconds *float64
+
+	// Comment is the distribution's comment shown in the CloudFront console.
+	// Default: the construct path.
+	Comment *string
+}
+
+// CorsOptions configures cross-origin access to the API. CloudFront owns
+// CORS for the API behavior through a response headers policy: it adds the
+// headers to every API response, including API Gateway's own 4XX/5XX, answers
+// preflights together with API Gateway's MOCK OPTIONS method, and overrides
+// any CORS header the backend sets, so a response never carries two
+// Access-Control-Allow-Origin values.
+type CorsOptions struct {
+	// AllowOrigins lists the origins (scheme://host[:port], no path, no
+	// trailing slash) allowed to call the API from a browser, for example
+	// "http://localhost:5173" for a dev server. "*" allows any origin and must
+	// be the only entry; it cannot be combined with AllowCredentials.
+	// Default: https://<name> for each of DomainNames.
+	AllowOrigins *[]*string
+
+	// AllowMethods is the Access-Control-Allow-Methods answer to preflights.
+	// Default: GET, HEAD, OPTIONS, PUT, PATCH, POST, DELETE.
+	AllowMethods *[]*string
+
+	// AllowHeaders is the Access-Control-Allow-Headers answer to preflights.
+	// Default: Content-Type, Authorization, X-Requested-With.
+	AllowHeaders *[]*string
+
+	// ExposeHeaders lists response headers that browser code may read.
+	// Default: none.
+	ExposeHeaders *[]*string
+
+	// AllowCredentials sends Access-Control-Allow-Credentials: true, needed
+	// for cookies or HTTP auth on cross-origin calls.
+	// Default: false.
+	AllowCredentials *bool
+
+	// MaxAge is how long browsers may cache a preflight answer.
+	// Default: 10 minutes.
+	MaxAge awscdk.Duration
+}
+
+// AllMethods are the seven methods the API behavior allows; anything less
+// makes CloudFront answer 403 for the missing ones (pitfall edge-methods).
+var AllMethods = []string{"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"}
+
+var (
+	apiPrefixPattern = regexp.MustCompile(`^(/[A-Za-z0-9._~-]+)+$`)
+	stagePattern     = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
+	originHost       = regexp.MustCompile(`^(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$`)
+)
+
+// resolved holds the props after defaults have been applied. It is built
+// from a copy; the caller's props are never written to.
+type resolved struct {
+	StaticSiteWithApiProps
+	apiPrefix   string
+	stageName   string
+	readTimeout float64
+	origins     []string
+}
+
+// resolve validates props and applies defaults. All problems are reported
+// together.
+func resolve(props *StaticSiteWithApiProps) (*resolved, error) {
+	if props == nil {
+		props = &StaticSiteWithApiProps{}
+	}
+	r := &resolved{StaticSiteWithApiProps: *props}
+	r.apiPrefix = strOr(props.ApiPrefix, "/api")
+	r.stageName = strOr(props.StageName, "prod")
+	r.readTimeout = 30
+	if props.OriginReadTimeoutSeconds != nil {
+		r.readTimeout = *props.OriginReadTimeoutSeconds
+	}
+	if props.Cors != nil && props.Cors.AllowOrigins != nil {
+		r.origins = derefAll(props.Cors.AllowOrigins)
+	} else if props.DomainNames != nil {
+		for _, d := range derefAll(props.DomainNames) {
+			r.origins = append(r.origins, "https://"+d)
+		}
+	}
+	return r, r.validate()
+}
+
+func (r *resolved) validate() error {
+	var errs []error
+	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+
+	if err := r.Backend.validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if !apiPrefixPattern.MatchString(r.apiPrefix) {
+		add("ApiPrefix %q is invalid: it must start with \"/\", must not end with \"/\" or contain \"*\" (the construct appends \"/*\"), and may use letters, digits and . _ ~ - only; for example \"/api\"", r.apiPrefix)
+	}
+	if !stagePattern.MatchString(r.stageName) {
+		add("StageName %q is invalid: use 1-128 letters, digits, '-' or '_', for example \"prod\"", r.stageName)
+	}
+	if r.readTimeout < IntegrationTimeoutSeconds || r.readTimeout > 180 {
+		add("OriginReadTimeoutSeconds %v is out of range: use %d to 180 (CloudFront would answer 504 before API Gateway's %d s integration timeout; above 60 needs a quota increase)", r.readTimeout, IntegrationTimeoutSeconds, IntegrationTimeoutSeconds)
+	}
+	if r.Bucket != nil && r.BucketProps != nil {
+		add("Bucket and BucketProps are both set: pass an existing Bucket or BucketProps for a new one, not both")
+	}
+	if bp := r.BucketProps; bp != nil {
+		if bp.WebsiteIndexDocument != nil || bp.WebsiteErrorDocument != nil || bp.WebsiteRedirect != nil || bp.WebsiteRoutingRules != nil {
+			add("BucketProps: website hosting is not supported: CloudFront reads the private bucket through Origin Access Control and the SPA fallback is a CloudFront Function; remove the Website* fields")
+		}
+		if bp.PublicReadAccess != nil && *bp.PublicReadAccess {
+			add("BucketProps.PublicReadAccess must not be true: the bucket stays private and is read by CloudFront only; remove it")
+		}
+		if bp.AutoDeleteObjects != nil && *bp.AutoDeleteObjects && bp.RemovalPolicy != awscdk.RemovalPolicy_DESTROY {
+			add("BucketProps.AutoDeleteObjects needs BucketProps.RemovalPolicy set to awscdk.RemovalPolicy_DESTROY")
+		}
+	}
+	hasDomains := r.DomainNames != nil && len(*r.DomainNames) > 0
+	if r.Certificate != nil && !hasDomains {
+		add("Certificate is set but DomainNames is empty: list the domain names the certificate covers, or remove Certificate")
+	}
+	if hasDomains && r.Certificate == nil {
+		add("DomainNames needs Certificate: pass an ACM certificate from us-east-1 that covers %s", strings.Join(derefAll(r.DomainNames), ", "))
+	}
+	for _, d := range derefAll(r.DomainNames) {
+		if d == "" || strings.Contains(d, "://") || strings.ContainsAny(d, "/ ") {
+			add("DomainNames: %q is not a domain name; use a bare host name such as \"www.example.com\"", d)
+		}
+	}
+	errs = append(errs, r.validateCors()...)
+	return errors.Join(errs...)
+}
+
+func (r *resolved) validateCors() []error {
+	var errs []error
+	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	credentials := r.Cors != nil && r.Cors.AllowCredentials != nil && *r.Cors.AllowCredentials
+	for _, o := range r.origins {
+		if o == "*" {
+			if len(r.origins) > 1 {
+				add("Cors.AllowOrigins: \"*\" already allows every origin; make it the only entry or list origins without it")
+			}
+			if credentials {
+				add("Cors.AllowOrigins: \"*\" cannot be combined with Cors.AllowCredentials (browsers reject it); list the exact origins instead")
+			}
+			continue
+		}
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || !originHost.MatchString(u.Hostname()) {
+			add("Cors.AllowOrigins: %q is not an origin; write scheme://host[:port], for example \"https://app.example.com\" or \"http://localhost:5173\"", o)
+			continue
+		}
+		if u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			add("Cors.AllowOrigins: %q must be only scheme://host[:port], with no path, query or trailing slash; use %q", o, u.Scheme+"://"+u.Host)
+		}
+	}
+	if r.Cors != nil && r.Cors.AllowMethods != nil {
+		for _, m := range derefAll(r.Cors.AllowMethods) {
+			if !slices.Contains(AllMethods, m) {
+				add("Cors.AllowMethods: %q is not one of %s", m, strings.Join(AllMethods, ", "))
+			}
+		}
+	}
+	return errs
+}
+
+func strOr(p *string, def string) string {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+func derefAll(p *[]*string) []string {
+	if p == nil {
+		return nil
+	}
+	out := make([]string, 0, len(*p))
+	for _, s := range *p {
+		if s != nil {
+			out = append(out, *s)
+		}
+	}
+	return out
+}

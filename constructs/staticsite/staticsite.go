@@ -1,0 +1,74 @@
+package staticsite
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// StaticSiteWithApi is a single-page app in a private S3 bucket and its REST
+// API on API Gateway, served from one CloudFront distribution: the default
+// behavior serves the bucket, ApiPrefix + "/*" serves the API.
+type StaticSiteWithApi struct {
+	constructs.Construct
+
+	bucket       awss3.IBucket
+	api          awsapigateway.RestApi
+	distribution awscloudfront.Distribution
+	spaFunction  awscloudfront.Function
+	siteUrl      *string
+	apiPrefix    string
+}
+
+// NewStaticSiteWithApi validates props and creates the site. Invalid props
+// panic with an error naming every problem, before any resource is created.
+func NewStaticSiteWithApi(scope constructs.Construct, id *string, props *StaticSiteWithApiProps) *StaticSiteWithApi {
+	r, err := resolve(props)
+	if err != nil {
+		panic(fmt.Errorf("StaticSiteWithApi %s: %w", *id, err))
+	}
+	s := &StaticSiteWithApi{apiPrefix: r.apiPrefix}
+	constructs.NewConstruct_Override(s, scope, id)
+
+	s.bucket = newBucket(s, r)
+	s.api = newApi(s, r)
+	s.spaFunction = newSpaFunction(s)
+	s.distribution = newDistribution(s, r, s.bucket, s.api, s.spaFunction)
+	domain := s.distribution.DistributionDomainName()
+	if names := derefAll(r.DomainNames); len(names) > 0 {
+		domain = jsii.String(names[0])
+	}
+	s.siteUrl = jsii.String("https://" + *domain)
+	return s
+}
+
+// ToString names the construct by its path. Defining it also makes
+// StaticSiteWithApi a jsii subclass of Construct, so the value itself can be
+// used as a scope or passed to Aspects_Of and Tags_Of.
+func (s *StaticSiteWithApi) ToString() *string {
+	return jsii.String("StaticSiteWithApi " + *s.Node().Path())
+}
+
+// Bucket is the site bucket: the one created or the one passed in props.
+func (s *StaticSiteWithApi) Bucket() awss3.IBucket { return s.bucket }
+
+// Api is the REST API behind ApiPrefix.
+func (s *StaticSiteWithApi) Api() awsapigateway.RestApi { return s.api }
+
+// Distribution is the CloudFront distribution that serves site and API.
+func (s *StaticSiteWithApi) Distribution() awscloudfront.Distribution { return s.distribution }
+
+// SpaFunction is the viewer-request CloudFront Function on the default
+// behavior that rewrites client-side routes to /index.html.
+func (s *StaticSiteWithApi) SpaFunction() awscloudfront.Function { return s.spaFunction }
+
+// SiteUrl is https:// plus the first custom domain name, or the
+// distribution's cloudfront.net domain when there is none.
+func (s *StaticSiteWithApi) SiteUrl() *string { return s.siteUrl }
+
+// ApiPrefix is the path prefix that CloudFront routes to the API, e.g. "/api".
+func (s *StaticSiteWithApi) ApiPrefix() *string { return jsii.String(s.apiPrefix) }

@@ -1,0 +1,162 @@
+// Package stacks holds the thin per-environment stack that wires
+// StaticSiteWithApi, and the typed configuration it is built from.
+package stacks
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// ContextKey is the cdk.json context key that holds the AppConfig.
+const ContextKey = "staticsite"
+
+// DefaultRegion is used for an environment that names no region.
+const DefaultRegion = "ap-southeast-2"
+
+// AppConfig is the whole app's configuration, the value of the "staticsite"
+// context key in cdk.json.
+type AppConfig struct {
+	// StackPrefix names the stacks: <StackPrefix>-<environment>.
+	StackPrefix string `json:"stackPrefix"`
+	// Environments maps an environment name (dev, prod, ...) to its config.
+	Environments map[string]EnvConfig `json:"environments"`
+}
+
+// EnvConfig is one environment's configuration.
+type EnvConfig struct {
+	// Account to deploy to. Default: CDK_DEFAULT_ACCOUNT, or none (the
+	// template stays account-agnostic; synth never needs one).
+	Account string `json:"account,omitempty"`
+	// Region to deploy to. Default: DefaultRegion (ap-southeast-2).
+	Region string `json:"region,omitempty"`
+	// StageName is the API Gateway stage. Default: the environment name.
+	StageName string `json:"stageName,omitempty"`
+	// CorsAllowOrigins are extra origins allowed to call the API from a
+	// browser, such as a local dev server. Default: none.
+	CorsAllowOrigins []string `json:"corsAllowOrigins,omitempty"`
+	// BackendUrl switches the API from the bundled Go Lambda to an existing
+	// HTTP service. Default: "" (the Go Lambda in backend/).
+	BackendUrl string `json:"backendUrl,omitempty"`
+	// DestroyOnDelete deletes the site bucket and its objects with the stack
+	// (for throw-away environments). Default: false (the bucket is retained).
+	DestroyOnDelete bool `json:"destroyOnDelete,omitempty"`
+	// VersionedBucket keeps old versions of site objects. Default: false.
+	VersionedBucket bool `json:"versionedBucket,omitempty"`
+}
+
+// LoadConfig reads the AppConfig. When the app runs under the CDK CLI the
+// context (cdk.json merged with -c flags) is in the app; when it runs
+// directly (go run ., tests) cdkJsonPath is read instead.
+func LoadConfig(app awscdk.App, cdkJsonPath string) (*AppConfig, error) {
+	var raw []byte
+	if v := app.Node().TryGetContext(jsii.String(ContextKey)); v != nil {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, fmt.Errorf("context %q: %w", ContextKey, err)
+		}
+		raw = b
+	} else {
+		b, err := os.ReadFile(cdkJsonPath)
+		if err != nil {
+			return nil, fmt.Errorf("no %q context in the app and cannot read %s: %w", ContextKey, cdkJsonPath, err)
+		}
+		var file struct {
+			Context map[string]json.RawMessage `json:"context"`
+		}
+		if err := json.Unmarshal(b, &file); err != nil {
+			return nil, fmt.Errorf("%s: %w", cdkJsonPath, err)
+		}
+		raw = file.Context[ContextKey]
+		if raw == nil {
+			return nil, fmt.Errorf("%s has no context.%s", cdkJsonPath, ContextKey)
+		}
+	}
+	return ParseConfig(raw)
+}
+
+// ParseConfig decodes and checks an AppConfig from JSON. Unknown fields are
+// errors, so a typo in cdk.json does not silently fall back to a default.
+func ParseConfig(raw []byte) (*AppConfig, error) {
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec.DisallowUnknownFields()
+	var c AppConfig
+	if err := dec.Decode(&c); err != nil {
+		return nil, fmt.Errorf("context %q: %w", ContextKey, err)
+	}
+	if c.StackPrefix == "" {
+		return nil, fmt.Errorf("context %q: stackPrefix is empty; set it, e.g. \"StaticSite\"", ContextKey)
+	}
+	if len(c.Environments) == 0 {
+		return nil, fmt.Errorf("context %q: environments is empty; define at least one, e.g. \"dev\"", ContextKey)
+	}
+	return &c, nil
+}
+
+// Names lists the environment names in sorted order.
+func (c *AppConfig) Names() []string {
+	names := make([]string, 0, len(c.Environments))
+	for n := range c.Environments {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// Select returns the named environments, or all of them when names is empty.
+// An unknown name is an error that lists the known ones.
+func (c *AppConfig) Select(names []string) ([]string, error) {
+	if len(names) == 0 {
+		return c.Names(), nil
+	}
+	for _, n := range names {
+		if _, ok := c.Environments[n]; !ok {
+			return nil, fmt.Errorf("unknown environment %q: known environments are %s (see context.%s.environments in cdk.json)",
+				n, strings.Join(c.Names(), ", "), ContextKey)
+		}
+	}
+	return names, nil
+}
+
+// Env returns the deployment environment for an EnvConfig: its account, or
+// CDK_DEFAULT_ACCOUNT, and its region, or DefaultRegion.
+func (e EnvConfig) Env() *awscdk.Environment {
+	env := &awscdk.Environment{Region: strPtr(e.Region, DefaultRegion)}
+	account := e.Account
+	if account == "" {
+		account = os.Getenv("CDK_DEFAULT_ACCOUNT")
+	}
+	if account != "" {
+		env.Account = &account
+	}
+	return env
+}
+
+// ModuleRoot walks up from dir to the directory holding this repository's
+// go.mod; the Lambda is built from there.
+func ModuleRoot(dir string) (string, error) {
+	for d := dir; ; d = filepath.Dir(d) {
+		b, err := os.ReadFile(filepath.Join(d, "go.mod"))
+		if err == nil && strings.Contains(string(b), "module "+modulePath+"\n") {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("no go.mod of %s above %s", modulePath, dir)
+		}
+	}
+}
+
+const modulePath = "github.com/one-origin/staticsitewithapi"
+
+func strPtr(s, def string) *string {
+	if s == "" {
+		s = def
+	}
+	return &s
+}

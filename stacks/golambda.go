@@ -1,0 +1,97 @@
+package stacks
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3assets"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// goBuildFlags make the binary independent of the machine and checkout it
+// was built on. lambda.norpc drops the legacy RPC mode that provided.al2023
+// does not use.
+var goBuildFlags = []string{"build", "-tags", "lambda.norpc", "-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid="}
+
+var goBuildEnv = []string{"GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0"}
+
+// GoLambdaCode bundles the Go package pkg (relative to the module root, e.g.
+// "./backend/lambda") as a provided.al2023 arm64 "bootstrap" with a local
+// `go build`: no Docker. The asset hash is computed from the build inputs
+// (the package's directory tree, go.mod, go.sum, flags), not from the binary,
+// so it is the same on every machine and changes exactly when the code does.
+func GoLambdaCode(moduleRoot, pkg string) (awslambda.Code, error) {
+	srcDir := filepath.Join(moduleRoot, filepath.FromSlash(strings.TrimPrefix(pkg, "./")))
+	hash, err := goSourceHash(moduleRoot, filepath.Dir(srcDir))
+	if err != nil {
+		return nil, err
+	}
+	return awslambda.Code_FromAsset(jsii.String(srcDir), &awss3assets.AssetOptions{
+		AssetHash:     jsii.String(hash),
+		AssetHashType: awscdk.AssetHashType_CUSTOM,
+		Bundling: &awscdk.BundlingOptions{
+			// Never pulled: the local bundler always succeeds or stops synth.
+			Image: awscdk.DockerImage_FromRegistry(jsii.String("public.ecr.aws/docker/library/golang:1.26")),
+			Local: &goBundler{moduleRoot: moduleRoot, pkg: pkg},
+		},
+	}), nil
+}
+
+// goSourceHash hashes every file under tree (the Lambda's packages), plus
+// go.mod, go.sum and the build settings.
+func goSourceHash(moduleRoot, tree string) (string, error) {
+	var files []string
+	err := filepath.WalkDir(tree, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() && strings.HasSuffix(p, ".go") && !strings.HasSuffix(p, "_test.go") {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("hashing Lambda sources: %w", err)
+	}
+	files = append(files, filepath.Join(moduleRoot, "go.mod"), filepath.Join(moduleRoot, "go.sum"))
+	slices.Sort(files)
+	h := sha256.New()
+	fmt.Fprintf(h, "%q %q\n", goBuildFlags, goBuildEnv)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return "", fmt.Errorf("hashing Lambda sources: %w", err)
+		}
+		rel, _ := filepath.Rel(moduleRoot, f)
+		fmt.Fprintf(h, "%s %d\n", filepath.ToSlash(rel), len(b))
+		h.Write(b)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// goBundler implements awscdk.ILocalBundling.
+type goBundler struct {
+	moduleRoot, pkg string
+}
+
+// TryBundle builds the bootstrap binary into outputDir. A failed build stops
+// synth with the compiler's output rather than falling back to Docker.
+func (g *goBundler) TryBundle(outputDir *string, _ *awscdk.BundlingOptions) *bool {
+	args := append(slices.Clone(goBuildFlags), "-o", filepath.Join(*outputDir, "bootstrap"), g.pkg)
+	cmd := exec.Command("go", args...)
+	cmd.Dir = g.moduleRoot
+	cmd.Env = append(os.Environ(), goBuildEnv...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		panic(fmt.Errorf("building the Go Lambda %s (go %s): %v\n%s", g.pkg, strings.Join(args, " "), err, out))
+	}
+	return jsii.Bool(true)
+}

@@ -1,0 +1,139 @@
+// Package test holds black-box tests of the construct, the stacks and the
+// app: template assertions per pitfall ID, validation, snapshots, and the
+// CloudFront Function run in Node.
+package test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/stretchr/testify/require"
+
+	"github.com/one-origin/staticsitewithapi/constructs/staticsite"
+	"github.com/one-origin/staticsitewithapi/stacks"
+)
+
+// testEnv pins account and region so templates are the same on any machine.
+var testEnv = &awscdk.Environment{Account: jsii.String("123456789012"), Region: jsii.String("ap-southeast-2")}
+
+// fixture is one synthesized template and what it was built to do.
+type fixture struct {
+	name     string
+	prefix   string   // API prefix the template should route
+	origins  []string // CORS origins it should allow; nil means same-origin only
+	http     bool     // HTTP backend instead of Lambda
+	template map[string]any
+}
+
+var fixtureCache = map[string]*fixture{}
+
+// cached builds a fixture once per test binary; jsii calls are slow and
+// the templates are read-only.
+func cached(t *testing.T, name string, build func(t *testing.T) *fixture) *fixture {
+	t.Helper()
+	if f, ok := fixtureCache[name]; ok {
+		return f
+	}
+	f := build(t)
+	f.name = name
+	fixtureCache[name] = f
+	return f
+}
+
+func toMap(t *testing.T, tmpl assertions.Template) map[string]any {
+	t.Helper()
+	b, err := json.Marshal(tmpl.ToJSON())
+	require.NoError(t, err)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(b, &m))
+	return m
+}
+
+// siteFixture synthesizes the construct alone in a stack with fixed env.
+func siteFixture(t *testing.T, props func(stack awscdk.Stack) *staticsite.StaticSiteWithApiProps) (map[string]any, *staticsite.StaticSiteWithApi) {
+	t.Helper()
+	app := awscdk.NewApp(nil)
+	stack := awscdk.NewStack(app, jsii.String("Test"), &awscdk.StackProps{Env: testEnv})
+	site := staticsite.NewStaticSiteWithApi(stack, jsii.String("Site"), props(stack))
+	return toMap(t, assertions.Template_FromStack(stack, nil)), site
+}
+
+func inlineFunction(stack awscdk.Stack) awslambda.IFunction {
+	return awslambda.NewFunction(stack, jsii.String("Fn"), &awslambda.FunctionProps{
+		Runtime: awslambda.Runtime_NODEJS_22_X(),
+		Handler: jsii.String("index.handler"),
+		Code:    awslambda.Code_FromInline(jsii.String("exports.handler = async () => ({statusCode: 200, body: '{}'})")),
+	})
+}
+
+// lambdaSite is the construct with every default and a Lambda backend.
+func lambdaSite(t *testing.T) *fixture {
+	return cached(t, "construct-lambda", func(t *testing.T) *fixture {
+		m, _ := siteFixture(t, func(stack awscdk.Stack) *staticsite.StaticSiteWithApiProps {
+			return &staticsite.StaticSiteWithApiProps{Backend: staticsite.LambdaBackend(inlineFunction(stack))}
+		})
+		return &fixture{prefix: "/api", template: m}
+	})
+}
+
+// httpSite is the construct with an HTTP backend, a custom prefix and CORS.
+func httpSite(t *testing.T) *fixture {
+	return cached(t, "construct-http", func(t *testing.T) *fixture {
+		m, _ := siteFixture(t, func(stack awscdk.Stack) *staticsite.StaticSiteWithApiProps {
+			return &staticsite.StaticSiteWithApiProps{
+				Backend:   staticsite.HttpBackend("https://backend.example.com/base"),
+				ApiPrefix: jsii.String("/service/v1"),
+				StageName: jsii.String("live"),
+				Cors:      &staticsite.CorsOptions{AllowOrigins: jsii.Strings("https://app.example.com", "http://localhost:5173")},
+			}
+		})
+		return &fixture{prefix: "/service/v1", origins: []string{"https://app.example.com", "http://localhost:5173"}, http: true, template: m}
+	})
+}
+
+// repoRoot is the module root, found from the test's working directory.
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	wd, err := os.Getwd()
+	require.NoError(t, err)
+	root, err := stacks.ModuleRoot(wd)
+	require.NoError(t, err)
+	return root
+}
+
+// appConfig is the shipped cdk.json configuration.
+func appConfig(t *testing.T) *stacks.AppConfig {
+	t.Helper()
+	cfg, err := stacks.LoadConfig(awscdk.NewApp(nil), filepath.Join(repoRoot(t), "cdk.json"))
+	require.NoError(t, err)
+	return cfg
+}
+
+// envStack synthesizes the shipped environment's stack, with a fixed
+// account so the template does not depend on CDK_DEFAULT_ACCOUNT.
+func envStack(t *testing.T, env string) *fixture {
+	return cached(t, "stack-"+env, func(t *testing.T) *fixture {
+		cfg := appConfig(t)
+		ec, ok := cfg.Environments[env]
+		require.True(t, ok, "cdk.json has no environment %q", env)
+		ec.Account = *testEnv.Account
+		app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
+		stack, err := stacks.NewSiteStack(app, cfg.StackPrefix+"-"+env, &stacks.SiteStackProps{
+			EnvName: env, Config: ec, ModuleRoot: repoRoot(t),
+		})
+		require.NoError(t, err)
+		return &fixture{prefix: "/api", origins: ec.CorsAllowOrigins, http: ec.BackendUrl != "",
+			template: toMap(t, assertions.Template_FromStack(stack, nil))}
+	})
+}
+
+// allFixtures is every template the pitfall checks must pass on.
+func allFixtures(t *testing.T) []*fixture {
+	return []*fixture{lambdaSite(t), httpSite(t), envStack(t, "dev"), envStack(t, "prod")}
+}

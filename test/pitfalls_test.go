@@ -1,0 +1,408 @@
+package test
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// Managed policy IDs from PITFALLS.md.
+const (
+	cachingDisabled           = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+	cachingOptimized          = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+	allViewerExceptHostHeader = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+	allViewer                 = "216adef6-5c7f-47e4-b989-5492eafa07d3"
+)
+
+var allSeven = []string{"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"}
+
+// pitfallCheck returns nil when the template is free of the pitfall.
+type pitfallCheck func(f *fixture, tmpl obj) error
+
+// pitfallChecks has one check per pitfall ID of ../shared/PITFALLS.md that a
+// template can show. Each is run on every fixture by TestPitfalls and shown
+// to fail on a broken template by TestPitfallChecksFail.
+var pitfallChecks = map[string]pitfallCheck{
+	"edge-methods": func(f *fixture, tmpl obj) error {
+		_, api, err := behaviors(tmpl, f.prefix)
+		if err != nil {
+			return err
+		}
+		if got := sortedCopy(strs(api["AllowedMethods"])); !slices.Equal(got, allSeven) {
+			return fmt.Errorf("API behavior allows %v, want all seven methods %v", got, allSeven)
+		}
+		return nil
+	},
+	"s3-origin": func(f *fixture, tmpl obj) error {
+		def, api, err := behaviors(tmpl, f.prefix)
+		if err != nil {
+			return err
+		}
+		if got := sortedCopy(strs(def["AllowedMethods"])); !slices.Equal(got, []string{"GET", "HEAD"}) {
+			return fmt.Errorf("S3 behavior allows %v, want GET, HEAD", got)
+		}
+		s3, err := origin(tmpl, def)
+		if err != nil {
+			return err
+		}
+		if s3["S3OriginConfig"] == nil || s3["OriginAccessControlId"] == nil {
+			return fmt.Errorf("default behavior does not target an S3 origin with Origin Access Control: %s", jsonString(s3))
+		}
+		if oai := resourcesOf(tmpl, "AWS::CloudFront::CloudFrontOriginAccessIdentity"); len(oai) > 0 {
+			return fmt.Errorf("template uses an Origin Access Identity; want Origin Access Control only")
+		}
+		apiOrigin, err := origin(tmpl, api)
+		if err != nil {
+			return err
+		}
+		if !strings.Contains(jsonString(apiOrigin["DomainName"]), ".execute-api.") {
+			return fmt.Errorf("API behavior targets %s, not API Gateway", jsonString(apiOrigin["DomainName"]))
+		}
+		for _, b := range resourcesOf(tmpl, "AWS::S3::Bucket") {
+			if b["WebsiteConfiguration"] != nil {
+				return fmt.Errorf("a bucket has website hosting: %s", jsonString(b["WebsiteConfiguration"]))
+			}
+		}
+		return nil
+	},
+	"api-route": func(f *fixture, tmpl obj) error {
+		_, api, err := behaviors(tmpl, f.prefix)
+		if err != nil {
+			return err
+		}
+		o, err := origin(tmpl, api)
+		if err != nil {
+			return err
+		}
+		stages := resourcesOf(tmpl, "AWS::ApiGateway::Stage")
+		path := jsonString(o["OriginPath"])
+		found := false
+		for id := range stages {
+			found = found || strings.Contains(path, `{"Ref":"`+id+`"}`)
+		}
+		if !found {
+			return fmt.Errorf("API origin path %s is not the stage", path)
+		}
+		proxies := 0
+		for _, r := range resourcesOf(tmpl, "AWS::ApiGateway::Resource") {
+			if r["PathPart"] == "{proxy+}" {
+				proxies++
+			}
+		}
+		if proxies != 1 {
+			return fmt.Errorf("want one {proxy+} resource, found %d", proxies)
+		}
+		ms := methods(tmpl)
+		for _, key := range []string{"/ ANY", "/{proxy+} ANY", "/ OPTIONS", "/{proxy+} OPTIONS"} {
+			if ms[key] == nil {
+				return fmt.Errorf("no method %s; have %v", key, keys(ms))
+			}
+		}
+		integ := ms["/{proxy+} ANY"]["Integration"].(obj)
+		if f.http {
+			if integ["Type"] != "HTTP_PROXY" || !strings.HasSuffix(jsonString(integ["Uri"]), `/{proxy}"`) {
+				return fmt.Errorf("proxy integration %s does not pass {proxy} to the HTTP backend", jsonString(integ))
+			}
+			if jsonString(integ["RequestParameters"]) != `{"integration.request.path.proxy":"method.request.path.proxy"}` {
+				return fmt.Errorf("proxy integration does not map the proxy path: %s", jsonString(integ["RequestParameters"]))
+			}
+		} else if integ["Type"] != "AWS_PROXY" {
+			return fmt.Errorf("proxy integration type %v, want AWS_PROXY", integ["Type"])
+		}
+		return nil
+	},
+	"host-header": func(f *fixture, tmpl obj) error {
+		_, api, err := behaviors(tmpl, f.prefix)
+		if err != nil {
+			return err
+		}
+		if api["OriginRequestPolicyId"] != allViewerExceptHostHeader {
+			return fmt.Errorf("API behavior origin request policy %v; want AllViewerExceptHostHeader (%s), so execute-api sees its own Host", api["OriginRequestPolicyId"], allViewerExceptHostHeader)
+		}
+		if api["ForwardedValues"] != nil {
+			return fmt.Errorf("API behavior uses legacy ForwardedValues: %s", jsonString(api["ForwardedValues"]))
+		}
+		return nil
+	},
+	"headers-dropped": func(f *fixture, tmpl obj) error {
+		_, api, err := behaviors(tmpl, f.prefix)
+		if err != nil {
+			return err
+		}
+		if api["OriginRequestPolicyId"] == nil {
+			return errors.New("API behavior has no origin request policy: Authorization, Content-Type and the query string would not reach the API")
+		}
+		return nil
+	},
+	"api-cached": func(f *fixture, tmpl obj) error {
+		_, api, err := behaviors(tmpl, f.prefix)
+		if err != nil {
+			return err
+		}
+		if api["CachePolicyId"] != cachingDisabled {
+			return fmt.Errorf("API behavior cache policy %v, want CachingDisabled (%s)", api["CachePolicyId"], cachingDisabled)
+		}
+		return nil
+	},
+	"preflight-auth": func(f *fixture, tmpl obj) error {
+		ms := methods(tmpl)
+		for _, key := range []string{"/ OPTIONS", "/{proxy+} OPTIONS"} {
+			m := ms[key]
+			if m == nil {
+				return fmt.Errorf("no %s method", key)
+			}
+			if m["AuthorizationType"] != "NONE" || m["AuthorizerId"] != nil || m["ApiKeyRequired"] == true {
+				return fmt.Errorf("%s needs authorization: %s", key, jsonString(m))
+			}
+			if integ, _ := m["Integration"].(obj); integ == nil || integ["Type"] != "MOCK" {
+				return fmt.Errorf("%s is not answered by API Gateway itself (MOCK): %s", key, jsonString(m["Integration"]))
+			}
+		}
+		return nil
+	},
+	"cors-duplicate": func(f *fixture, tmpl obj) error {
+		_, api, err := behaviors(tmpl, f.prefix)
+		if err != nil {
+			return err
+		}
+		policy := resource(tmpl, refTarget(api["ResponseHeadersPolicyId"]))
+		if policy == nil {
+			return fmt.Errorf("API behavior has no response headers policy of its own: %v", api["ResponseHeadersPolicyId"])
+		}
+		cfg := policy["ResponseHeadersPolicyConfig"].(obj)
+		if len(f.origins) == 0 {
+			removed := jsonString(cfg["RemoveHeadersConfig"])
+			if cfg["CorsConfig"] != nil || !strings.Contains(removed, `"Access-Control-Allow-Origin"`) {
+				return fmt.Errorf("same-origin site must strip the backend's Access-Control-Allow-Origin: %s", jsonString(cfg))
+			}
+		} else {
+			cors, _ := cfg["CorsConfig"].(obj)
+			if cors == nil || cors["OriginOverride"] != true {
+				return fmt.Errorf("CORS policy must override the backend's CORS headers (OriginOverride): %s", jsonString(cfg))
+			}
+		}
+		// API Gateway must not be a second CORS layer.
+		for _, typ := range []string{"AWS::ApiGateway::Method", "AWS::ApiGateway::GatewayResponse"} {
+			for _, r := range resourcesOf(tmpl, typ) {
+				if strings.Contains(strings.ToLower(jsonString(r)), "access-control-allow-origin") {
+					return fmt.Errorf("%s sets Access-Control-Allow-Origin as well as CloudFront: %s", typ, jsonString(r))
+				}
+			}
+		}
+		return nil
+	},
+	"cors-errors": func(f *fixture, tmpl obj) error {
+		// CloudFront's policy applies to every response of the behavior,
+		// API Gateway's own 4XX/5XX included; it must list exactly the
+		// allowed origins.
+		_, api, err := behaviors(tmpl, f.prefix)
+		if err != nil {
+			return err
+		}
+		policy := resource(tmpl, refTarget(api["ResponseHeadersPolicyId"]))
+		if policy == nil {
+			return errors.New("API behavior has no response headers policy")
+		}
+		cors, _ := policy["ResponseHeadersPolicyConfig"].(obj)["CorsConfig"].(obj)
+		if len(f.origins) == 0 {
+			if cors != nil {
+				return fmt.Errorf("same-origin site has a CORS config: %s", jsonString(cors))
+			}
+			return nil
+		}
+		if cors == nil {
+			return errors.New("API responses carry no CORS headers")
+		}
+		got := strs(cors["AccessControlAllowOrigins"].(obj)["Items"])
+		if !slices.Equal(sortedCopy(got), sortedCopy(f.origins)) || slices.Contains(got, "*") != slices.Contains(f.origins, "*") {
+			return fmt.Errorf("CORS allows %v, want %v", got, f.origins)
+		}
+		return nil
+	},
+	"error-masked": func(f *fixture, tmpl obj) error {
+		dc, err := distributionConfig(tmpl)
+		if err != nil {
+			return err
+		}
+		if dc["CustomErrorResponses"] != nil {
+			return fmt.Errorf("distribution-wide error responses turn API errors into index.html: %s", jsonString(dc["CustomErrorResponses"]))
+		}
+		_, api, _ := behaviors(tmpl, f.prefix)
+		if api["FunctionAssociations"] != nil || api["LambdaFunctionAssociations"] != nil {
+			return fmt.Errorf("API behavior runs edge code: %s", jsonString(api))
+		}
+		return nil
+	},
+	"spa-deeplink": func(f *fixture, tmpl obj) error {
+		def, _, err := behaviors(tmpl, f.prefix)
+		if err != nil {
+			return err
+		}
+		assoc := asSlice(def["FunctionAssociations"])
+		if len(assoc) != 1 || assoc[0].(obj)["EventType"] != "viewer-request" {
+			return fmt.Errorf("S3 behavior needs one viewer-request function, has %s", jsonString(def["FunctionAssociations"]))
+		}
+		fn, err := only(tmpl, "AWS::CloudFront::Function")
+		if err != nil {
+			return err
+		}
+		if rt := fn["FunctionConfig"].(obj)["Runtime"]; rt != "cloudfront-js-2.0" {
+			return fmt.Errorf("function runtime %v, want cloudfront-js-2.0", rt)
+		}
+		return nil
+	},
+	"edge-optimized": func(f *fixture, tmpl obj) error {
+		api, err := only(tmpl, "AWS::ApiGateway::RestApi")
+		if err != nil {
+			return err
+		}
+		if got := jsonString(api["EndpointConfiguration"]); got != `{"Types":["REGIONAL"]}` {
+			return fmt.Errorf("API endpoint %s, want REGIONAL", got)
+		}
+		return nil
+	},
+	"origin-timeout": func(f *fixture, tmpl obj) error {
+		_, api, err := behaviors(tmpl, f.prefix)
+		if err != nil {
+			return err
+		}
+		o, err := origin(tmpl, api)
+		if err != nil {
+			return err
+		}
+		cfg, _ := o["CustomOriginConfig"].(obj)
+		if t, ok := cfg["OriginReadTimeout"].(float64); !ok || t < 29 {
+			return fmt.Errorf("API origin read timeout %v, want at least the 29 s integration timeout", cfg["OriginReadTimeout"])
+		}
+		if cfg["OriginProtocolPolicy"] != "https-only" {
+			return fmt.Errorf("API origin protocol %v, want https-only", cfg["OriginProtocolPolicy"])
+		}
+		return nil
+	},
+}
+
+func keys[M ~map[string]V, V any](m M) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
+}
+
+// TestPitfalls runs every pitfall check on the construct (Lambda and HTTP
+// backends) and on both shipped environment stacks.
+func TestPitfalls(t *testing.T) {
+	fixtures := allFixtures(t)
+	for _, id := range keys(pitfallChecks) {
+		t.Run(id, func(t *testing.T) {
+			for _, f := range fixtures {
+				require.NoError(t, pitfallChecks[id](f, f.template), "%s in %s", id, f.name)
+			}
+		})
+	}
+}
+
+// breakages reproduce, on a copy of a good template, the configuration
+// that causes each pitfall (mostly the field note's own). Each check must
+// reject its breakage: a check that cannot fail is worth nothing.
+var breakages = map[string]func(tmpl obj, f *fixture){
+	"edge-methods": func(tmpl obj, f *fixture) { apiBehaviorOf(tmpl)["AllowedMethods"] = []any{"GET", "HEAD"} },
+	"s3-origin": func(tmpl obj, f *fixture) {
+		apiBehaviorOf(tmpl)["PathPattern"] = "/api"
+	},
+	"api-route": func(tmpl obj, f *fixture) {
+		origins := asSlice(distConfigOf(tmpl)["Origins"])
+		for _, o := range origins {
+			if o.(obj)["CustomOriginConfig"] != nil {
+				delete(o.(obj), "OriginPath")
+			}
+		}
+	},
+	"host-header":     func(tmpl obj, f *fixture) { apiBehaviorOf(tmpl)["OriginRequestPolicyId"] = allViewer },
+	"headers-dropped": func(tmpl obj, f *fixture) { delete(apiBehaviorOf(tmpl), "OriginRequestPolicyId") },
+	"api-cached":      func(tmpl obj, f *fixture) { apiBehaviorOf(tmpl)["CachePolicyId"] = cachingOptimized },
+	"preflight-auth": func(tmpl obj, f *fixture) {
+		for _, m := range resourcesOf(tmpl, "AWS::ApiGateway::Method") {
+			if m["HttpMethod"] == "OPTIONS" {
+				m["AuthorizationType"] = "CUSTOM"
+				m["AuthorizerId"] = obj{"Ref": "Authorizer"}
+			}
+		}
+	},
+	"cors-duplicate": func(tmpl obj, f *fixture) {
+		for _, m := range resourcesOf(tmpl, "AWS::ApiGateway::Method") {
+			if m["HttpMethod"] == "OPTIONS" {
+				m["MethodResponses"] = []any{obj{"StatusCode": "204", "ResponseParameters": obj{"method.response.header.Access-Control-Allow-Origin": true}}}
+			}
+		}
+	},
+	"cors-errors": func(tmpl obj, f *fixture) {
+		for _, p := range resourcesOf(tmpl, "AWS::CloudFront::ResponseHeadersPolicy") {
+			cfg := p["ResponseHeadersPolicyConfig"].(obj)
+			if cfg["CorsConfig"] != nil {
+				cfg["CorsConfig"].(obj)["AccessControlAllowOrigins"] = obj{"Items": []any{"*"}}
+			} else {
+				cfg["CorsConfig"] = obj{"AccessControlAllowOrigins": obj{"Items": []any{"*"}}}
+			}
+		}
+	},
+	"error-masked": func(tmpl obj, f *fixture) {
+		distConfigOf(tmpl)["CustomErrorResponses"] = []any{obj{"ErrorCode": 403, "ResponseCode": 200, "ResponsePagePath": "/index.html"}}
+	},
+	"spa-deeplink": func(tmpl obj, f *fixture) {
+		delete(distConfigOf(tmpl)["DefaultCacheBehavior"].(obj), "FunctionAssociations")
+	},
+	"edge-optimized": func(tmpl obj, f *fixture) {
+		for _, a := range resourcesOf(tmpl, "AWS::ApiGateway::RestApi") {
+			a["EndpointConfiguration"] = obj{"Types": []any{"EDGE"}}
+		}
+	},
+	"origin-timeout": func(tmpl obj, f *fixture) {
+		for _, o := range asSlice(distConfigOf(tmpl)["Origins"]) {
+			if c, ok := o.(obj)["CustomOriginConfig"].(obj); ok {
+				c["OriginReadTimeout"] = 10.0
+			}
+		}
+	},
+}
+
+func distConfigOf(tmpl obj) obj {
+	dc, err := distributionConfig(tmpl)
+	if err != nil {
+		panic(err)
+	}
+	return dc
+}
+
+func apiBehaviorOf(tmpl obj) obj {
+	return asSlice(distConfigOf(tmpl)["CacheBehaviors"])[0].(obj)
+}
+
+func deepCopy(t *testing.T, m obj) obj {
+	b, err := json.Marshal(m)
+	require.NoError(t, err)
+	var c obj
+	require.NoError(t, json.Unmarshal(b, &c))
+	return c
+}
+
+// TestPitfallChecksFail proves each check can fail: it breaks a good
+// template the way the pitfall does and expects the check to object.
+func TestPitfallChecksFail(t *testing.T) {
+	require.ElementsMatch(t, keys(pitfallChecks), keys(breakages), "every check needs a breakage")
+	for _, f := range []*fixture{lambdaSite(t), httpSite(t)} {
+		for _, id := range keys(breakages) {
+			t.Run(f.name+"/"+id, func(t *testing.T) {
+				broken := deepCopy(t, f.template)
+				breakages[id](broken, f)
+				require.Error(t, pitfallChecks[id](f, broken), "check %s accepted a template broken for %s", id, id)
+			})
+		}
+	}
+}
