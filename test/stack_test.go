@@ -1,0 +1,155 @@
+package test
+
+import (
+	"debug/elf"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/stretchr/testify/require"
+
+	"github.com/one-origin/staticsitewithapi/stacks"
+)
+
+func TestShippedConfigHasDevAndProd(t *testing.T) {
+	cfg := appConfig(t)
+	require.Equal(t, []string{"dev", "prod"}, cfg.Names())
+	require.Equal(t, "StaticSite", cfg.StackPrefix)
+}
+
+func TestUnknownEnvironmentListsKnownOnes(t *testing.T) {
+	_, err := appConfig(t).Select([]string{"dev", "staging"})
+	require.EqualError(t, err, `unknown environment "staging": known environments are dev, prod (see context.staticsite.environments in cdk.json)`)
+
+	all, err := appConfig(t).Select(nil)
+	require.NoError(t, err)
+	require.Equal(t, []string{"dev", "prod"}, all)
+}
+
+func TestConfigRejectsUnknownFields(t *testing.T) {
+	_, err := stacks.ParseConfig([]byte(`{"stackPrefix":"S","environments":{"dev":{"regoin":"us-east-1"}}}`))
+	require.ErrorContains(t, err, `unknown field "regoin"`)
+	_, err = stacks.ParseConfig([]byte(`{"environments":{"dev":{}}}`))
+	require.ErrorContains(t, err, "stackPrefix is empty")
+	_, err = stacks.ParseConfig([]byte(`{"stackPrefix":"S"}`))
+	require.ErrorContains(t, err, "environments is empty")
+}
+
+func TestEnvDefaults(t *testing.T) {
+	t.Setenv("CDK_DEFAULT_ACCOUNT", "")
+	env := stacks.EnvConfig{}.Env()
+	require.Equal(t, "ap-southeast-2", *env.Region)
+	require.Nil(t, env.Account, "synth must not need an account")
+
+	t.Setenv("CDK_DEFAULT_ACCOUNT", "210987654321")
+	require.Equal(t, "210987654321", *stacks.EnvConfig{Region: "eu-west-1"}.Env().Account)
+	require.Equal(t, "eu-west-1", *stacks.EnvConfig{Region: "eu-west-1"}.Env().Region)
+	require.Equal(t, "111111111111", *stacks.EnvConfig{Account: "111111111111"}.Env().Account)
+}
+
+func TestContextOverridesCdkJson(t *testing.T) {
+	app := awscdk.NewApp(&awscdk.AppProps{Context: &map[string]any{
+		"staticsite": map[string]any{"stackPrefix": "Mine", "environments": map[string]any{"qa": map[string]any{}}},
+	}})
+	cfg, err := stacks.LoadConfig(app, filepath.Join(repoRoot(t), "cdk.json"))
+	require.NoError(t, err)
+	require.Equal(t, "Mine", cfg.StackPrefix)
+	require.Equal(t, []string{"qa"}, cfg.Names())
+}
+
+// TestDevDestroysAndProdRetains checks the per-environment data policy.
+func TestDevDestroysAndProdRetains(t *testing.T) {
+	dev, prod := envStack(t, "dev").template, envStack(t, "prod").template
+	devBucket, prodBucket := bucketResource(t, dev), bucketResource(t, prod)
+
+	require.Equal(t, "Delete", devBucket["DeletionPolicy"])
+	require.Len(t, resourcesOf(dev, "Custom::S3AutoDeleteObjects"), 1, "dev empties its bucket on destroy")
+
+	require.Equal(t, "Retain", prodBucket["DeletionPolicy"])
+	require.Empty(t, resourcesOf(prod, "Custom::S3AutoDeleteObjects"))
+	require.Equal(t, `{"Status":"Enabled"}`, jsonString(prodBucket["Properties"].(obj)["VersioningConfiguration"]))
+}
+
+func bucketResource(t *testing.T, tmpl obj) obj {
+	t.Helper()
+	var found obj
+	for _, r := range tmpl["Resources"].(obj) {
+		if r.(obj)["Type"] == "AWS::S3::Bucket" {
+			require.Nil(t, found, "more than one bucket")
+			found = r.(obj)
+		}
+	}
+	require.NotNil(t, found)
+	return found
+}
+
+func TestStackOutputsAndTags(t *testing.T) {
+	for _, env := range []string{"dev", "prod"} {
+		tmpl := envStack(t, env).template
+		outputs := tmpl["Outputs"].(obj)
+		for _, name := range []string{"SiteUrl", "DistributionId", "BucketName", "ApiExecuteUrl"} {
+			require.Contains(t, outputs, name, env)
+		}
+		require.Contains(t, jsonString(outputs["SiteUrl"]), `"https://",{"Fn::GetAtt":[`)
+		require.Contains(t, jsonString(outputs["ApiExecuteUrl"]), ".execute-api.ap-southeast-2.")
+		dist, err := only(tmpl, "AWS::CloudFront::Distribution")
+		require.NoError(t, err)
+		require.Contains(t, jsonString(dist["Tags"]), `{"Key":"environment","Value":"`+env+`"}`)
+	}
+}
+
+// TestDefaultBackendIsGoLambda checks the function and the binary the local
+// bundler built for it.
+func TestDefaultBackendIsGoLambda(t *testing.T) {
+	// prod has no auto-delete provider, so its one function is the API's.
+	fn, err := only(envStack(t, "prod").template, "AWS::Lambda::Function")
+	require.NoError(t, err)
+	require.Equal(t, "provided.al2023", fn["Runtime"])
+	require.Equal(t, []any{"arm64"}, fn["Architectures"])
+	require.Equal(t, "bootstrap", fn["Handler"])
+	require.Less(t, fn["Timeout"].(float64), 29.0, "the function must end before API Gateway's integration timeout")
+
+	// Synthesize into a folder we keep, and inspect the bundled binary.
+	out := t.TempDir()
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(out)})
+	cfg := appConfig(t)
+	_, err = stacks.NewSiteStack(app, "Bundle", &stacks.SiteStackProps{EnvName: "dev", Config: cfg.Environments["dev"], ModuleRoot: repoRoot(t)})
+	require.NoError(t, err)
+	app.Synth(nil)
+	key := fn["Code"].(obj)["S3Key"].(string)
+	bin := filepath.Join(out, "asset."+strings.TrimSuffix(key, ".zip"), "bootstrap")
+	f, err := elf.Open(bin)
+	require.NoError(t, err, "bundled bootstrap at %s", bin)
+	defer f.Close()
+	require.Equal(t, elf.EM_AARCH64, f.Machine)
+	info, err := os.Stat(bin)
+	require.NoError(t, err)
+	require.NotZero(t, info.Mode()&0o111, "bootstrap must be executable")
+}
+
+// TestHttpBackendFromConfig switches an environment to an existing HTTP
+// service without code changes.
+func TestHttpBackendFromConfig(t *testing.T) {
+	app := awscdk.NewApp(nil)
+	ec := stacks.EnvConfig{Account: "123456789012", BackendUrl: "https://spring.internal.example.com"}
+	stack, err := stacks.NewSiteStack(app, "Http", &stacks.SiteStackProps{EnvName: "qa", Config: ec})
+	require.NoError(t, err)
+	tmpl := assertions.Template_FromStack(stack, nil)
+	tmpl.ResourceCountIs(jsii.String("AWS::Lambda::Function"), jsii.Number(0))
+	tmpl.HasResourceProperties(jsii.String("AWS::ApiGateway::Method"), map[string]any{
+		"HttpMethod": "ANY",
+		"Integration": map[string]any{
+			"Type":                  "HTTP_PROXY",
+			"IntegrationHttpMethod": "ANY",
+			"Uri":                   "https://spring.internal.example.com/{proxy}",
+		},
+	})
+	f := &fixture{prefix: "/api", http: true, template: toMap(t, tmpl)}
+	for _, id := range keys(pitfallChecks) {
+		require.NoError(t, pitfallChecks[id](f, f.template), id)
+	}
+}

@@ -1,0 +1,103 @@
+package test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/stretchr/testify/require"
+
+	"github.com/one-origin/staticsitewithapi/constructs/staticsite"
+)
+
+// TestValidation has one row per bad prop: the constructor must panic with
+// an error that names the prop and the fix, before creating anything.
+func TestValidation(t *testing.T) {
+	app := awscdk.NewApp(nil)
+	stack := awscdk.NewStack(app, jsii.String("Validation"), &awscdk.StackProps{Env: testEnv})
+	fn := inlineFunction(stack)
+	cert := awscertificatemanager.Certificate_FromCertificateArn(stack, jsii.String("Cert"),
+		jsii.String("arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"))
+	existing := awss3.Bucket_FromBucketName(stack, jsii.String("Existing"), jsii.String("existing-bucket"))
+	ok := func(mod func(p *staticsite.StaticSiteWithApiProps)) *staticsite.StaticSiteWithApiProps {
+		p := &staticsite.StaticSiteWithApiProps{Backend: staticsite.LambdaBackend(fn)}
+		mod(p)
+		return p
+	}
+	cors := func(c staticsite.CorsOptions) func(p *staticsite.StaticSiteWithApiProps) {
+		return func(p *staticsite.StaticSiteWithApiProps) { p.Cors = &c }
+	}
+
+	rows := []struct {
+		name  string
+		props *staticsite.StaticSiteWithApiProps
+		want  []string
+	}{
+		{"nil props", nil, []string{"Backend is required", "LambdaBackend(fn)", "HttpBackend("}},
+		{"missing backend", &staticsite.StaticSiteWithApiProps{}, []string{"Backend is required"}},
+		{"nil lambda", &staticsite.StaticSiteWithApiProps{Backend: staticsite.LambdaBackend(nil)}, []string{"Backend: LambdaBackend was given a nil function"}},
+		{"http backend without scheme", &staticsite.StaticSiteWithApiProps{Backend: staticsite.HttpBackend("backend.example.com")}, []string{`Backend: HttpBackend URL "backend.example.com" must start with https://`}},
+		{"http backend trailing slash", &staticsite.StaticSiteWithApiProps{Backend: staticsite.HttpBackend("https://backend.example.com/")}, []string{`must not end with "/"`}},
+		{"http backend query", &staticsite.StaticSiteWithApiProps{Backend: staticsite.HttpBackend("https://backend.example.com?a=1")}, []string{"must not carry a query string"}},
+		{"prefix without slash", ok(func(p *staticsite.StaticSiteWithApiProps) { p.ApiPrefix = jsii.String("api") }), []string{`ApiPrefix "api" is invalid`, `must start with "/"`}},
+		{"prefix with wildcard", ok(func(p *staticsite.StaticSiteWithApiProps) { p.ApiPrefix = jsii.String("/api/*") }), []string{`ApiPrefix "/api/*" is invalid`, `contain "*"`}},
+		{"prefix with trailing slash", ok(func(p *staticsite.StaticSiteWithApiProps) { p.ApiPrefix = jsii.String("/api/") }), []string{`ApiPrefix "/api/" is invalid`}},
+		{"prefix root", ok(func(p *staticsite.StaticSiteWithApiProps) { p.ApiPrefix = jsii.String("/") }), []string{`ApiPrefix "/" is invalid`}},
+		{"stage name", ok(func(p *staticsite.StaticSiteWithApiProps) { p.StageName = jsii.String("my stage") }), []string{`StageName "my stage" is invalid`}},
+		{"origin timeout below integration timeout", ok(func(p *staticsite.StaticSiteWithApiProps) { p.OriginReadTimeoutSeconds = jsii.Number(10) }), []string{"OriginReadTimeoutSeconds 10 is out of range", "use 29 to 180"}},
+		{"bucket and bucket props", ok(func(p *staticsite.StaticSiteWithApiProps) {
+			p.Bucket = existing
+			p.BucketProps = &awss3.BucketProps{}
+		}), []string{"Bucket and BucketProps are both set"}},
+		{"website hosting", ok(func(p *staticsite.StaticSiteWithApiProps) {
+			p.BucketProps = &awss3.BucketProps{WebsiteIndexDocument: jsii.String("index.html")}
+		}), []string{"BucketProps: website hosting is not supported", "remove the Website* fields"}},
+		{"public read", ok(func(p *staticsite.StaticSiteWithApiProps) {
+			p.BucketProps = &awss3.BucketProps{PublicReadAccess: jsii.Bool(true)}
+		}), []string{"BucketProps.PublicReadAccess must not be true"}},
+		{"auto delete without destroy", ok(func(p *staticsite.StaticSiteWithApiProps) {
+			p.BucketProps = &awss3.BucketProps{AutoDeleteObjects: jsii.Bool(true)}
+		}), []string{"BucketProps.AutoDeleteObjects needs BucketProps.RemovalPolicy set to awscdk.RemovalPolicy_DESTROY"}},
+		{"certificate without domain names", ok(func(p *staticsite.StaticSiteWithApiProps) { p.Certificate = cert }), []string{"Certificate is set but DomainNames is empty"}},
+		{"domain names without certificate", ok(func(p *staticsite.StaticSiteWithApiProps) { p.DomainNames = jsii.Strings("www.example.com") }), []string{"DomainNames needs Certificate", "www.example.com"}},
+		{"domain name with scheme", ok(func(p *staticsite.StaticSiteWithApiProps) {
+			p.DomainNames = jsii.Strings("https://www.example.com")
+			p.Certificate = cert
+		}), []string{`DomainNames: "https://www.example.com" is not a domain name`}},
+		{"wildcard with credentials", ok(cors(staticsite.CorsOptions{AllowOrigins: jsii.Strings("*"), AllowCredentials: jsii.Bool(true)})), []string{`"*" cannot be combined with Cors.AllowCredentials`}},
+		{"wildcard among origins", ok(cors(staticsite.CorsOptions{AllowOrigins: jsii.Strings("*", "https://a.example.com")})), []string{`"*" already allows every origin`}},
+		{"origin with path", ok(cors(staticsite.CorsOptions{AllowOrigins: jsii.Strings("https://app.example.com/app")})), []string{`Cors.AllowOrigins: "https://app.example.com/app" must be only scheme://host[:port]`, `use "https://app.example.com"`}},
+		{"origin with trailing slash", ok(cors(staticsite.CorsOptions{AllowOrigins: jsii.Strings("http://localhost:5173/")})), []string{`"http://localhost:5173/" must be only scheme://host[:port]`, `use "http://localhost:5173"`}},
+		{"origin without scheme", ok(cors(staticsite.CorsOptions{AllowOrigins: jsii.Strings("app.example.com")})), []string{`Cors.AllowOrigins: "app.example.com" is not an origin`}},
+		{"unknown cors method", ok(cors(staticsite.CorsOptions{AllowOrigins: jsii.Strings("https://a.example.com"), AllowMethods: jsii.Strings("FETCH")})), []string{`Cors.AllowMethods: "FETCH" is not one of`}},
+		{"every problem at once", &staticsite.StaticSiteWithApiProps{ApiPrefix: jsii.String("api"), DomainNames: jsii.Strings("www.example.com")},
+			[]string{"Backend is required", `ApiPrefix "api" is invalid`, "DomainNames needs Certificate"}},
+	}
+	for i, row := range rows {
+		t.Run(row.name, func(t *testing.T) {
+			id := fmt.Sprintf("Site%d", i)
+			err := panicError(t, func() { staticsite.NewStaticSiteWithApi(stack, jsii.String(id), row.props) })
+			require.ErrorContains(t, err, "StaticSiteWithApi "+id+": ")
+			for _, w := range row.want {
+				require.ErrorContains(t, err, w)
+			}
+			require.Nil(t, stack.Node().TryFindChild(jsii.String(id)), "a resource was created before validation failed")
+		})
+	}
+}
+
+func panicError(t *testing.T, f func()) (err error) {
+	t.Helper()
+	defer func() {
+		r := recover()
+		require.NotNil(t, r, "expected a panic")
+		e, ok := r.(error)
+		require.True(t, ok, "panic value is %T, want error: %v", r, r)
+		err = e
+	}()
+	f()
+	return nil
+}
