@@ -4,10 +4,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -41,7 +43,7 @@ func GoLambdaCode(moduleRoot, pkg string) (awslambda.Code, error) {
 		Bundling: &awscdk.BundlingOptions{
 			// Never pulled: the local bundler always succeeds or stops synth.
 			Image: awscdk.DockerImage_FromRegistry(jsii.String("public.ecr.aws/docker/library/golang:1.26")),
-			Local: &goBundler{moduleRoot: moduleRoot, pkg: pkg},
+			Local: &goBundler{moduleRoot: moduleRoot, pkg: pkg, hash: hash},
 		},
 	}), nil
 }
@@ -80,18 +82,60 @@ func goSourceHash(moduleRoot, tree string) (string, error) {
 
 // goBundler implements awscdk.ILocalBundling.
 type goBundler struct {
-	moduleRoot, pkg string
+	moduleRoot, pkg, hash string
 }
 
-// TryBundle builds the bootstrap binary into outputDir. A failed build stops
+// TryBundle puts the bootstrap binary into outputDir. A failed build stops
 // synth with the compiler's output rather than falling back to Docker.
+//
+// Builds are kept in the user cache directory under the asset hash and the
+// Go version, so a synth whose Lambda inputs did not change copies the
+// binary instead of linking it again (synth runs on every cdk command).
 func (g *goBundler) TryBundle(outputDir *string, _ *awscdk.BundlingOptions) *bool {
-	args := append(slices.Clone(goBuildFlags), "-o", filepath.Join(*outputDir, "bootstrap"), g.pkg)
+	dst := filepath.Join(*outputDir, "bootstrap")
+	cached := ""
+	if dir, err := os.UserCacheDir(); err == nil {
+		cached = filepath.Join(dir, "staticsitewithapi", "go-lambda", g.hash+"-"+runtime.Version(), "bootstrap")
+		if copyFile(cached, dst) == nil {
+			return jsii.Bool(true)
+		}
+	}
+	g.build(dst)
+	if cached != "" {
+		// Best effort: a cache that cannot be written only costs a rebuild.
+		if err := os.MkdirAll(filepath.Dir(cached), 0o755); err == nil {
+			tmp := fmt.Sprintf("%s.%d", cached, os.Getpid())
+			if copyFile(dst, tmp) == nil {
+				_ = os.Rename(tmp, cached)
+			}
+		}
+	}
+	return jsii.Bool(true)
+}
+
+func (g *goBundler) build(dst string) {
+	args := append(slices.Clone(goBuildFlags), "-o", dst, g.pkg)
 	cmd := exec.Command("go", args...)
 	cmd.Dir = g.moduleRoot
 	cmd.Env = append(os.Environ(), goBuildEnv...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		panic(fmt.Errorf("building the Go Lambda %s (go %s): %v\n%s", g.pkg, strings.Join(args, " "), err, out))
 	}
-	return jsii.Bool(true)
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o755)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Measures the budgets of issue 2 on this machine (not a test: timings vary
+# between machines, so CI does not run it).
+#   1. `go run .` (the default app, both environments) against a bare
+#      NewApp + one empty stack + Synth program, side by side, build caches
+#      warm: median of RUNS alternating runs each; budget 1.5x.
+#   2. `go test ./...` with a warm build cache (test results not cached):
+#      budget 60 s.
+# Exit status 1 when a budget is exceeded.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
+runs=${RUNS:-7}
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+now() { date +%s.%N; }
+# run NAME PKG: one synth into a fresh output folder, appends seconds to $out/NAME
+run() {
+  rm -rf "$out/cdk.out"
+  local t0; t0=$(now)
+  CDK_OUTDIR="$out/cdk.out" go run "$2" >/dev/null 2>&1
+  echo "$(now) - $t0" | bc -l >> "$out/$1"
+}
+median() { sort -n "$1" | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+echo "warming build caches..."
+go build ./... >/dev/null
+run warm ./scripts/benchbare; run warm .
+for _ in $(seq "$runs"); do
+  run bare ./scripts/benchbare
+  run app .
+done
+bare=$(median "$out/bare"); app=$(median "$out/app")
+ratio=$(echo "$app / $bare" | bc -l)
+printf 'synth: bare %.2f s, app %.2f s (median of %d), ratio %.2f (budget 1.50)\n' "$bare" "$app" "$runs" "$ratio"
+
+go test ./... >/dev/null
+t0=$(now)
+go test -count=1 ./... >/dev/null
+tests=$(echo "$(now) - $t0" | bc -l)
+printf 'go test ./... (warm build cache, -count=1): %.1f s (budget 60)\n' "$tests"
+
+fail=0
+(( $(echo "$ratio > 1.5" | bc -l) )) && { echo "over budget: synth ratio"; fail=1; }
+(( $(echo "$tests > 60" | bc -l) )) && { echo "over budget: go test"; fail=1; }
+exit $fail
