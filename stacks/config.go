@@ -49,6 +49,42 @@ type EnvConfig struct {
 	DestroyOnDelete bool `json:"destroyOnDelete,omitempty"`
 	// VersionedBucket keeps old versions of site objects. Default: false.
 	VersionedBucket bool `json:"versionedBucket,omitempty"`
+	// WebDir is the frontend folder uploaded on deploy, relative to the
+	// repository root, e.g. "frontend/dist". "" uploads nothing (a pipeline
+	// of your own uploads to the BucketName output).
+	// Default: "web" (the sample SPA).
+	WebDir *string `json:"webDir,omitempty"`
+	// FrontendConfig adds keys to the site's /config.json, next to apiBase,
+	// siteUrl and environment. Default: none.
+	FrontendConfig map[string]any `json:"frontendConfig,omitempty"`
+	// LogRetentionDays is how long CloudWatch keeps the API's access logs
+	// and the Lambda's logs; one of CloudWatch's periods (1, 3, 5, 7, 14,
+	// 30, 60, 90, ..., 3653). Default: 30.
+	LogRetentionDays int `json:"logRetentionDays,omitempty"`
+	// LogExpirationDays is how long the log bucket keeps CloudFront and S3
+	// access logs. Default: 90.
+	LogExpirationDays int `json:"logExpirationDays,omitempty"`
+	// ThrottlingRateLimit and ThrottlingBurstLimit limit the API stage
+	// (requests per second, burst). Default: 100 and 200.
+	ThrottlingRateLimit  float64 `json:"throttlingRateLimit,omitempty"`
+	ThrottlingBurstLimit float64 `json:"throttlingBurstLimit,omitempty"`
+	// TerminationProtection stops `cdk destroy` (and stack deletion) until
+	// it is turned off. Default: false.
+	TerminationProtection bool `json:"terminationProtection,omitempty"`
+	// DomainNames serve the site on custom domains; they need
+	// CertificateArn (an ACM certificate in us-east-1). Default: none.
+	DomainNames []string `json:"domainNames,omitempty"`
+	// CertificateArn is the ACM certificate for DomainNames. Default: none.
+	CertificateArn string `json:"certificateArn,omitempty"`
+	// HostedZoneId and HostedZoneName, when set, get alias records for
+	// DomainNames (no lookup: both are given). Default: none.
+	HostedZoneId   string `json:"hostedZoneId,omitempty"`
+	HostedZoneName string `json:"hostedZoneName,omitempty"`
+	// WebAclArn attaches a WAF web ACL (CLOUDFRONT scope). Default: none.
+	WebAclArn string `json:"webAclArn,omitempty"`
+	// ContentSecurityPolicy replaces the site's default CSP. Default: the
+	// construct's DefaultContentSecurityPolicy.
+	ContentSecurityPolicy string `json:"contentSecurityPolicy,omitempty"`
 }
 
 // LoadConfig reads the AppConfig. When the app runs under the CDK CLI the

@@ -1,9 +1,17 @@
 package stacks
 
 import (
+	"fmt"
+	"maps"
+	"path/filepath"
+	"slices"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -18,8 +26,8 @@ type SiteStackProps struct {
 	EnvName string
 	// Config is the environment's configuration. Required.
 	Config EnvConfig
-	// ModuleRoot is the directory of this repository's go.mod, from which the
-	// default Go Lambda is built. Required unless Config.BackendUrl is set.
+	// ModuleRoot is the directory of this repository's go.mod: the default Go
+	// Lambda is built there and Config.WebDir is relative to it. Required.
 	ModuleRoot string
 }
 
@@ -32,13 +40,20 @@ func NewSiteStack(scope constructs.Construct, id string, props *SiteStackProps) 
 	if sp.Env == nil {
 		sp.Env = cfg.Env()
 	}
+	sp.TerminationProtection = jsii.Bool(cfg.TerminationProtection)
 	if sp.Description == nil {
 		sp.Description = jsii.String("Single-page app and REST API behind one CloudFront domain (" + props.EnvName + ")")
 	}
 	// Build Go values first so that a bad config fails before the stack exists.
+	retention, err := retentionFor(props.EnvName, cfg.LogRetentionDays)
+	if err != nil {
+		return nil, err
+	}
+	if (cfg.HostedZoneId == "") != (cfg.HostedZoneName == "") {
+		return nil, fmt.Errorf("environment %s: set both hostedZoneId and hostedZoneName, or neither", props.EnvName)
+	}
 	var code awslambda.Code
 	if cfg.BackendUrl == "" {
-		var err error
 		if code, err = GoLambdaCode(props.ModuleRoot, "./backend/lambda"); err != nil {
 			return nil, err
 		}
@@ -48,7 +63,7 @@ func NewSiteStack(scope constructs.Construct, id string, props *SiteStackProps) 
 
 	var backend *staticsite.Backend
 	if code != nil {
-		backend = staticsite.LambdaBackend(newApiFunction(stack, code, cfg))
+		backend = staticsite.LambdaBackend(newApiFunction(stack, code, cfg, retention))
 	} else {
 		backend = staticsite.HttpBackend(cfg.BackendUrl)
 	}
@@ -62,12 +77,41 @@ func NewSiteStack(scope constructs.Construct, id string, props *SiteStackProps) 
 	if stage == "" {
 		stage = props.EnvName
 	}
-	site := staticsite.NewStaticSiteWithApi(stack, jsii.String("Site"), &staticsite.StaticSiteWithApiProps{
-		Backend:     backend,
-		StageName:   &stage,
-		BucketProps: bucket,
-		Cors:        &staticsite.CorsOptions{AllowOrigins: jsii.Strings(cfg.CorsAllowOrigins...)},
-	})
+	siteProps := &staticsite.StaticSiteWithApiProps{
+		Backend:      backend,
+		StageName:    &stage,
+		BucketProps:  bucket,
+		Cors:         &staticsite.CorsOptions{AllowOrigins: jsii.Strings(cfg.CorsAllowOrigins...)},
+		Frontend:     frontend(props),
+		LogRetention: retention,
+	}
+	if cfg.LogExpirationDays != 0 {
+		siteProps.LogExpirationDays = jsii.Number(float64(cfg.LogExpirationDays))
+	}
+	if cfg.ThrottlingRateLimit != 0 {
+		siteProps.ThrottlingRateLimit = jsii.Number(cfg.ThrottlingRateLimit)
+	}
+	if cfg.ThrottlingBurstLimit != 0 {
+		siteProps.ThrottlingBurstLimit = jsii.Number(cfg.ThrottlingBurstLimit)
+	}
+	if cfg.ContentSecurityPolicy != "" {
+		siteProps.ContentSecurityPolicy = jsii.String(cfg.ContentSecurityPolicy)
+	}
+	if cfg.WebAclArn != "" {
+		siteProps.WebAclArn = jsii.String(cfg.WebAclArn)
+	}
+	if len(cfg.DomainNames) > 0 {
+		siteProps.DomainNames = jsii.Strings(cfg.DomainNames...)
+	}
+	if cfg.CertificateArn != "" {
+		siteProps.Certificate = awscertificatemanager.Certificate_FromCertificateArn(stack, jsii.String("Certificate"), jsii.String(cfg.CertificateArn))
+	}
+	if cfg.HostedZoneId != "" {
+		siteProps.HostedZone = awsroute53.HostedZone_FromHostedZoneAttributes(stack, jsii.String("Zone"), &awsroute53.HostedZoneAttributes{
+			HostedZoneId: jsii.String(cfg.HostedZoneId), ZoneName: jsii.String(cfg.HostedZoneName),
+		})
+	}
+	site := staticsite.NewStaticSiteWithApi(stack, jsii.String("Site"), siteProps)
 
 	out := func(name, desc string, value *string) {
 		awscdk.NewCfnOutput(stack, jsii.String(name), &awscdk.CfnOutputProps{Value: value, Description: jsii.String(desc)})
@@ -79,17 +123,41 @@ func NewSiteStack(scope constructs.Construct, id string, props *SiteStackProps) 
 	return stack, nil
 }
 
-// newApiFunction is the default backend: the Go handler in backend/.
-func newApiFunction(scope constructs.Construct, code awslambda.Code, cfg EnvConfig) awslambda.IFunction {
+// retentionFor turns a number of days into a CloudWatch retention period.
+func retentionFor(env string, days int) (awslogs.RetentionDays, error) {
+	if days == 0 {
+		days = 30
+	}
+	if r, ok := staticsite.RetentionByDays[days]; ok {
+		return r, nil
+	}
+	valid := slices.Sorted(maps.Keys(staticsite.RetentionByDays))
+	return "", fmt.Errorf("environment %s: logRetentionDays %d is not a CloudWatch Logs retention period; use one of %v", env, days, valid)
+}
+
+// newApiFunction is the default backend: the Go handler in backend/. Its
+// role may write to its own log group and nothing else.
+func newApiFunction(scope constructs.Construct, code awslambda.Code, cfg EnvConfig, retention awslogs.RetentionDays) awslambda.IFunction {
 	removal := awscdk.RemovalPolicy_RETAIN
 	if cfg.DestroyOnDelete {
 		removal = awscdk.RemovalPolicy_DESTROY
 	}
 	logs := awslogs.NewLogGroup(scope, jsii.String("ApiFunctionLogs"), &awslogs.LogGroupProps{
-		Retention:     awslogs.RetentionDays_ONE_MONTH,
+		Retention:     retention,
 		RemovalPolicy: removal,
 	})
+	role := awsiam.NewRole(scope, jsii.String("ApiFunctionRole"), &awsiam.RoleProps{
+		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+		Description: jsii.String("API Lambda: writes its own logs only"),
+		InlinePolicies: &map[string]awsiam.PolicyDocument{"logs": awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{
+			Statements: &[]awsiam.PolicyStatement{awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Actions:   jsii.Strings("logs:CreateLogStream", "logs:PutLogEvents"),
+				Resources: jsii.Strings(*logs.LogGroupArn()),
+			})},
+		})},
+	})
 	return awslambda.NewFunction(scope, jsii.String("ApiFunction"), &awslambda.FunctionProps{
+		Role:         role,
 		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
 		Architecture: awslambda.Architecture_ARM_64(),
 		Handler:      jsii.String("bootstrap"),
@@ -101,4 +169,24 @@ func newApiFunction(scope constructs.Construct, code awslambda.Code, cfg EnvConf
 		LogGroup:    logs,
 		Description: jsii.String("API behind the site's CloudFront /api/* behavior"),
 	})
+}
+
+// frontend uploads WebDir (default web/) with config.json naming the
+// environment.
+func frontend(props *SiteStackProps) *staticsite.FrontendOptions {
+	dir := "web"
+	if props.Config.WebDir != nil {
+		dir = *props.Config.WebDir
+	}
+	if dir == "" {
+		return nil
+	}
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(props.ModuleRoot, dir)
+	}
+	config := map[string]interface{}{"environment": props.EnvName}
+	for k, v := range props.Config.FrontendConfig {
+		config[k] = v
+	}
+	return &staticsite.FrontendOptions{SourceDir: &dir, RuntimeConfig: &config}
 }

@@ -16,12 +16,7 @@ import (
 
 func TestBucketIsPrivateEncryptedAndTlsOnly(t *testing.T) {
 	tmpl := lambdaSite(t).template
-	var bucket obj
-	for _, r := range tmpl["Resources"].(obj) {
-		if r.(obj)["Type"] == "AWS::S3::Bucket" {
-			bucket = r.(obj)
-		}
-	}
+	bucket := resourceEntry(tmpl, siteBucketID(tmpl))
 	require.NotNil(t, bucket)
 	props := bucket["Properties"].(obj)
 	require.Equal(t, "Retain", bucket["DeletionPolicy"], "data is kept unless the caller asks otherwise")
@@ -31,8 +26,13 @@ func TestBucketIsPrivateEncryptedAndTlsOnly(t *testing.T) {
 	require.Contains(t, jsonString(props["OwnershipControls"]), "BucketOwnerEnforced")
 	require.Nil(t, props["WebsiteConfiguration"])
 
-	policy, err := only(tmpl, "AWS::S3::BucketPolicy")
-	require.NoError(t, err)
+	var policy obj
+	for _, p := range resourcesOf(tmpl, "AWS::S3::BucketPolicy") {
+		if refTarget(p["Bucket"]) == siteBucketID(tmpl) {
+			policy = p
+		}
+	}
+	require.NotNil(t, policy, "the site bucket has a policy")
 	statements := jsonString(policy["PolicyDocument"])
 	require.Contains(t, statements, `"Condition":{"Bool":{"aws:SecureTransport":"false"}},"Effect":"Deny"`)
 	require.Contains(t, statements, `"Principal":{"Service":"cloudfront.amazonaws.com"}`, "OAC grants CloudFront read")
@@ -45,9 +45,14 @@ func TestExistingBucketIsUsed(t *testing.T) {
 		mine = awss3.NewBucket(stack, jsii.String("Mine"), nil)
 		return &staticsite.StaticSiteWithApiProps{Backend: staticsite.LambdaBackend(inlineFunction(stack)), Bucket: mine}
 	})
-	require.Len(t, resourcesOf(tmpl, "AWS::S3::Bucket"), 1, "no second bucket")
+	require.Len(t, resourcesOf(tmpl, "AWS::S3::Bucket"), 2, "the caller's bucket and the log bucket, no second site bucket")
 	require.Equal(t, *mine.Node().Path(), *site.Bucket().Node().Path())
-	require.Len(t, resourcesOf(tmpl, "AWS::S3::BucketPolicy"), 1, "OAC read grant added to the caller's bucket")
+	require.True(t, strings.HasPrefix(siteBucketID(tmpl), "Mine"), "CloudFront serves the caller's bucket")
+	var granted bool
+	for _, p := range resourcesOf(tmpl, "AWS::S3::BucketPolicy") {
+		granted = granted || (refTarget(p["Bucket"]) == siteBucketID(tmpl) && strings.Contains(jsonString(p), "cloudfront.amazonaws.com"))
+	}
+	require.True(t, granted, "OAC read grant added to the caller's bucket")
 }
 
 func TestCustomDomain(t *testing.T) {
@@ -64,6 +69,11 @@ func TestCustomDomain(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []any{"www.example.com", "example.com"}, dc["Aliases"])
 	require.Contains(t, jsonString(dc["ViewerCertificate"]), "certificate/11111111-2222-3333-4444-555555555555")
+	require.Contains(t, jsonString(dc["ViewerCertificate"]), `"MinimumProtocolVersion":"TLSv1.2_2021"`)
+	for id := range resourcesOf(tmpl, "AWS::CloudFront::Distribution") {
+		require.NotContains(t, jsonString(resourceEntry(tmpl, id)["Metadata"]), "AwsSolutions-CFR4",
+			"with a custom domain the TLS rule is met, not suppressed")
+	}
 
 	// With no explicit Cors, the site's own domains are the allowed origins.
 	f := &fixture{prefix: "/api", origins: []string{"https://www.example.com", "https://example.com"}, http: true, template: tmpl}

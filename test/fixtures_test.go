@@ -5,6 +5,7 @@ package test
 
 import (
 	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
 	"testing"
@@ -28,10 +29,31 @@ type fixture struct {
 	prefix   string   // API prefix the template should route
 	origins  []string // CORS origins it should allow; nil means same-origin only
 	http     bool     // HTTP backend instead of Lambda
+	outdir   string   // cloud assembly folder, where kept
 	template map[string]any
 }
 
 var fixtureCache = map[string]*fixture{}
+
+// keptDirs are cloud assembly folders that outlive the test that made them
+// (fixtures are shared); TestMain removes them.
+var keptDirs []string
+
+func keptDir(t *testing.T) string {
+	dir, err := os.MkdirTemp("", "staticsite-test-")
+	require.NoError(t, err)
+	keptDirs = append(keptDirs, dir)
+	return dir
+}
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	code := m.Run()
+	for _, d := range keptDirs {
+		os.RemoveAll(d)
+	}
+	os.Exit(code)
+}
 
 // cached builds a fixture once per test binary; jsii calls are slow and
 // the templates are read-only.
@@ -123,17 +145,35 @@ func envStack(t *testing.T, env string) *fixture {
 		ec, ok := cfg.Environments[env]
 		require.True(t, ok, "cdk.json has no environment %q", env)
 		ec.Account = *testEnv.Account
-		app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
+		app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(keptDir(t))})
 		stack, err := stacks.NewSiteStack(app, cfg.StackPrefix+"-"+env, &stacks.SiteStackProps{
 			EnvName: env, Config: ec, ModuleRoot: repoRoot(t),
 		})
 		require.NoError(t, err)
 		return &fixture{prefix: "/api", origins: ec.CorsAllowOrigins, http: ec.BackendUrl != "",
-			template: toMap(t, assertions.Template_FromStack(stack, nil))}
+			template: toMap(t, assertions.Template_FromStack(stack, nil)), outdir: *app.Outdir()}
 	})
 }
 
 // allFixtures is every template the pitfall checks must pass on.
 func allFixtures(t *testing.T) []*fixture {
 	return []*fixture{lambdaSite(t), httpSite(t), envStack(t, "dev"), envStack(t, "prod")}
+}
+
+// frontendSite is the construct uploading testdata/dist, a folder shaped
+// like a Vite build, with its synthesized assembly kept for inspection.
+func frontendSite(t *testing.T) *fixture {
+	return cached(t, "construct-frontend", func(t *testing.T) *fixture {
+		dir, err := filepath.Abs(filepath.Join("testdata", "dist"))
+		require.NoError(t, err)
+		out := keptDir(t)
+		app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(out)})
+		stack := awscdk.NewStack(app, jsii.String("Test"), &awscdk.StackProps{Env: testEnv})
+		staticsite.NewStaticSiteWithApi(stack, jsii.String("Site"), &staticsite.StaticSiteWithApiProps{
+			Backend:  staticsite.LambdaBackend(inlineFunction(stack)),
+			Frontend: &staticsite.FrontendOptions{SourceDir: &dir, RuntimeConfig: &map[string]interface{}{"environment": "test", "featureFlags": map[string]any{"beta": true}}},
+		})
+		tmpl := toMap(t, assertions.Template_FromStack(stack, nil))
+		return &fixture{prefix: "/api", template: tmpl, outdir: out}
+	})
 }

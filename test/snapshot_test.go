@@ -3,8 +3,10 @@ package test
 import (
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -28,7 +30,36 @@ func TestSnapshot(t *testing.T) {
 			}
 			want, err := os.ReadFile(golden)
 			require.NoError(t, err, "no golden file; create it with: go test ./test -run Snapshot -update")
-			require.Equal(t, string(want), string(got), "template changed; if intended, run: go test ./test -run Snapshot -update")
+			if diff := lineDiff(string(want), string(got)); diff != "" {
+				t.Fatalf("template changed; if intended, run: go test ./test -run Snapshot -update\n%s", diff)
+			}
 		})
 	}
+}
+
+// lineDiff lists the first lines that differ between two texts, with line
+// numbers, or "" when they are equal: enough to see what moved without
+// printing two whole templates.
+func lineDiff(want, got string) string {
+	if want == got {
+		return ""
+	}
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	shown := 0
+	for i := 0; i < max(len(w), len(g)) && shown < 20; i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			fmt.Fprintf(&b, "line %d:\n  golden: %s\n  now:    %s\n", i+1, wl, gl)
+			shown++
+		}
+	}
+	fmt.Fprintf(&b, "(golden %d lines, now %d lines)", len(w), len(g))
+	return b.String()
 }

@@ -61,30 +61,33 @@ func TestContextOverridesCdkJson(t *testing.T) {
 	require.Equal(t, []string{"qa"}, cfg.Names())
 }
 
-// TestDevDestroysAndProdRetains checks the per-environment data policy.
+// TestDevDestroysAndProdRetains checks the per-environment data policy:
+// dev leaves nothing behind on cdk destroy, prod keeps every bucket.
 func TestDevDestroysAndProdRetains(t *testing.T) {
 	dev, prod := envStack(t, "dev").template, envStack(t, "prod").template
-	devBucket, prodBucket := bucketResource(t, dev), bucketResource(t, prod)
-
-	require.Equal(t, "Delete", devBucket["DeletionPolicy"])
-	require.Len(t, resourcesOf(dev, "Custom::S3AutoDeleteObjects"), 1, "dev empties its bucket on destroy")
-
-	require.Equal(t, "Retain", prodBucket["DeletionPolicy"])
-	require.Empty(t, resourcesOf(prod, "Custom::S3AutoDeleteObjects"))
-	require.Equal(t, `{"Status":"Enabled"}`, jsonString(prodBucket["Properties"].(obj)["VersioningConfiguration"]))
-}
-
-func bucketResource(t *testing.T, tmpl obj) obj {
-	t.Helper()
-	var found obj
-	for _, r := range tmpl["Resources"].(obj) {
-		if r.(obj)["Type"] == "AWS::S3::Bucket" {
-			require.Nil(t, found, "more than one bucket")
-			found = r.(obj)
+	emptied := map[string]bool{}
+	for _, cr := range resourcesOf(dev, "Custom::S3AutoDeleteObjects") {
+		emptied[refTarget(cr["BucketName"])] = true
+	}
+	require.Len(t, resourcesOf(dev, "AWS::S3::Bucket"), 2, "site and log bucket")
+	for id := range resourcesOf(dev, "AWS::S3::Bucket") {
+		require.Equal(t, "Delete", resourceEntry(dev, id)["DeletionPolicy"], id)
+		require.True(t, emptied[id], "dev empties %s on destroy", id)
+	}
+	for _, typ := range []string{"AWS::Logs::LogGroup", "AWS::SecretsManager::Secret"} {
+		for id := range resourcesOf(dev, typ) {
+			require.Equal(t, "Delete", resourceEntry(dev, id)["DeletionPolicy"], id)
 		}
 	}
-	require.NotNil(t, found)
-	return found
+
+	require.Empty(t, resourcesOf(prod, "Custom::S3AutoDeleteObjects"))
+	for _, typ := range []string{"AWS::S3::Bucket", "AWS::Logs::LogGroup", "AWS::SecretsManager::Secret"} {
+		for id := range resourcesOf(prod, typ) {
+			require.Equal(t, "Retain", resourceEntry(prod, id)["DeletionPolicy"], id)
+		}
+	}
+	site := resourceEntry(prod, siteBucketID(prod))
+	require.Equal(t, `{"Status":"Enabled"}`, jsonString(site["Properties"].(obj)["VersioningConfiguration"]))
 }
 
 func TestStackOutputsAndTags(t *testing.T) {
@@ -105,8 +108,7 @@ func TestStackOutputsAndTags(t *testing.T) {
 // TestDefaultBackendIsGoLambda checks the function and the binary the local
 // bundler built for it.
 func TestDefaultBackendIsGoLambda(t *testing.T) {
-	// prod has no auto-delete provider, so its one function is the API's.
-	fn, err := only(envStack(t, "prod").template, "AWS::Lambda::Function")
+	fn, err := apiFunction(envStack(t, "prod").template)
 	require.NoError(t, err)
 	require.Equal(t, "provided.al2023", fn["Runtime"])
 	require.Equal(t, []any{"arm64"}, fn["Architectures"])
@@ -135,8 +137,8 @@ func TestDefaultBackendIsGoLambda(t *testing.T) {
 // service without code changes.
 func TestHttpBackendFromConfig(t *testing.T) {
 	app := awscdk.NewApp(nil)
-	ec := stacks.EnvConfig{Account: "123456789012", BackendUrl: "https://spring.internal.example.com"}
-	stack, err := stacks.NewSiteStack(app, "Http", &stacks.SiteStackProps{EnvName: "qa", Config: ec})
+	ec := stacks.EnvConfig{Account: "123456789012", BackendUrl: "https://spring.internal.example.com", WebDir: jsii.String("")}
+	stack, err := stacks.NewSiteStack(app, "Http", &stacks.SiteStackProps{EnvName: "qa", Config: ec, ModuleRoot: repoRoot(t)})
 	require.NoError(t, err)
 	tmpl := assertions.Template_FromStack(stack, nil)
 	tmpl.ResourceCountIs(jsii.String("AWS::Lambda::Function"), jsii.Number(0))

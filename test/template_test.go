@@ -157,3 +157,41 @@ func hasPrefixAny(s string, prefixes ...string) bool {
 	}
 	return false
 }
+
+// siteBucketID is the logical ID of the bucket the default behavior serves.
+func siteBucketID(tmpl obj) string {
+	def, _, err := behaviors(tmpl, "")
+	if err != nil {
+		dc, _ := distributionConfig(tmpl)
+		def = dc["DefaultCacheBehavior"].(obj)
+	}
+	o, err := origin(tmpl, def)
+	if err != nil {
+		return ""
+	}
+	ga, _ := o["DomainName"].(obj)["Fn::GetAtt"].([]any)
+	if len(ga) == 0 {
+		return ""
+	}
+	return ga[0].(string)
+}
+
+// resourceEntry returns a whole resource (Type, Properties, policies).
+func resourceEntry(tmpl obj, id string) obj {
+	r, _ := tmpl["Resources"].(obj)[id].(obj)
+	return r
+}
+
+// apiFunction is the Go Lambda: the one function with handler "bootstrap".
+func apiFunction(tmpl obj) (obj, error) {
+	var found []obj
+	for _, f := range resourcesOf(tmpl, "AWS::Lambda::Function") {
+		if f["Handler"] == "bootstrap" {
+			found = append(found, f)
+		}
+	}
+	if len(found) != 1 {
+		return nil, fmt.Errorf("want one bootstrap function, found %d", len(found))
+	}
+	return found[0], nil
+}

@@ -73,6 +73,22 @@ func TestValidation(t *testing.T) {
 		{"origin with trailing slash", ok(cors(staticsite.CorsOptions{AllowOrigins: jsii.Strings("http://localhost:5173/")})), []string{`"http://localhost:5173/" must be only scheme://host[:port]`, `use "http://localhost:5173"`}},
 		{"origin without scheme", ok(cors(staticsite.CorsOptions{AllowOrigins: jsii.Strings("app.example.com")})), []string{`Cors.AllowOrigins: "app.example.com" is not an origin`}},
 		{"unknown cors method", ok(cors(staticsite.CorsOptions{AllowOrigins: jsii.Strings("https://a.example.com"), AllowMethods: jsii.Strings("FETCH")})), []string{`Cors.AllowMethods: "FETCH" is not one of`}},
+		{"frontend without folder", ok(func(p *staticsite.StaticSiteWithApiProps) { p.Frontend = &staticsite.FrontendOptions{} }), []string{"Frontend.SourceDir is required"}},
+		{"frontend folder missing", ok(func(p *staticsite.StaticSiteWithApiProps) {
+			p.Frontend = &staticsite.FrontendOptions{SourceDir: jsii.String("testdata/no-such-dist")}
+		}), []string{`Frontend.SourceDir "testdata/no-such-dist" is not a folder`}},
+		{"frontend folder without index.html", ok(func(p *staticsite.StaticSiteWithApiProps) {
+			p.Frontend = &staticsite.FrontendOptions{SourceDir: jsii.String("testdata/dist/assets")}
+		}), []string{`Frontend.SourceDir "testdata/dist/assets" has no index.html`}},
+		{"runtime config overrides apiBase", ok(func(p *staticsite.StaticSiteWithApiProps) {
+			p.Frontend = &staticsite.FrontendOptions{SourceDir: jsii.String("testdata/dist"), RuntimeConfig: &map[string]interface{}{"apiBase": "https://api.example.com"}}
+		}), []string{`Frontend.RuntimeConfig must not set "apiBase"`}},
+		{"bad hashed-name pattern", ok(func(p *staticsite.StaticSiteWithApiProps) {
+			p.Frontend = &staticsite.FrontendOptions{SourceDir: jsii.String("testdata/dist"), HashedNamePattern: jsii.String("([")}
+		}), []string{`Frontend.HashedNamePattern "([" is not a regular expression`}},
+		{"upload memory", ok(func(p *staticsite.StaticSiteWithApiProps) {
+			p.Frontend = &staticsite.FrontendOptions{SourceDir: jsii.String("testdata/dist"), MemoryLimitMiB: jsii.Number(64)}
+		}), []string{"Frontend.MemoryLimitMiB 64 is out of range"}},
 		{"every problem at once", &staticsite.StaticSiteWithApiProps{ApiPrefix: jsii.String("api"), DomainNames: jsii.Strings("www.example.com")},
 			[]string{"Backend is required", `ApiPrefix "api" is invalid`, "DomainNames needs Certificate"}},
 	}

@@ -1,6 +1,7 @@
 package staticsite
 
 import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -10,7 +11,10 @@ import (
 // to the backend, and OPTIONS on both is a MOCK that API Gateway answers
 // itself, with no authorizer and no API key, so preflights never meet auth
 // or the backend (pitfalls api-route, preflight-auth).
-func newApi(scope constructs.Construct, r *resolved) awsapigateway.RestApi {
+//
+// Every method but OPTIONS requires the API key that only CloudFront sends
+// (pitfall direct-access); the returned headers are what CloudFront adds.
+func newApi(scope constructs.Construct, r *resolved) (awsapigateway.RestApi, map[string]*string) {
 	api := awsapigateway.NewRestApi(scope, jsii.String("Api"), &awsapigateway.RestApiProps{
 		Description: jsii.String("API served under " + r.apiPrefix + " of the site's CloudFront domain"),
 		// An EDGE API behind CloudFront adds a second CloudFront hop and
@@ -18,15 +22,26 @@ func newApi(scope constructs.Construct, r *resolved) awsapigateway.RestApi {
 		EndpointConfiguration: &awsapigateway.EndpointConfiguration{
 			Types: &[]awsapigateway.EndpointType{awsapigateway.EndpointType_REGIONAL},
 		},
-		DeployOptions:  &awsapigateway.StageOptions{StageName: jsii.String(r.stageName)},
-		CloudWatchRole: jsii.Bool(false),
-		FailOnWarnings: jsii.Bool(true),
+		DeployOptions: &awsapigateway.StageOptions{
+			StageName:            jsii.String(r.stageName),
+			AccessLogDestination: newAccessLogs(scope, r),
+			AccessLogFormat:      awsapigateway.AccessLogFormat_Custom(jsii.String(accessLogFormat)),
+			LoggingLevel:         awsapigateway.MethodLoggingLevel_ERROR,
+			MetricsEnabled:       jsii.Bool(true),
+			ThrottlingRateLimit:  jsii.Number(r.rate),
+			ThrottlingBurstLimit: jsii.Number(r.burst),
+		},
+		// Execution logging needs the account-level role; it is kept on
+		// delete because other APIs in the account may rely on it.
+		CloudWatchRole:              jsii.Bool(r.ApiGatewayCloudWatchRole == nil || *r.ApiGatewayCloudWatchRole),
+		CloudWatchRoleRemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+		FailOnWarnings:              jsii.Bool(true),
 	})
 
 	rootIntegration, proxyIntegration := r.Backend.integrations()
 	open := &awsapigateway.MethodOptions{
 		AuthorizationType: awsapigateway.AuthorizationType_NONE,
-		ApiKeyRequired:    jsii.Bool(false),
+		ApiKeyRequired:    jsii.Bool(true),
 	}
 	proxyOpts := *open
 	if r.Backend.kind == backendHttp {
@@ -46,7 +61,7 @@ func newApi(scope constructs.Construct, r *resolved) awsapigateway.RestApi {
 	}
 	root.AddMethod(jsii.String("OPTIONS"), preflight, preflightOpts)
 	proxy.AddMethod(jsii.String("OPTIONS"), preflight, preflightOpts)
-	return api
+	return api, originVerification(scope, r, api)
 }
 
 // preflightIntegration answers OPTIONS with 204 inside API Gateway. The CORS

@@ -8,7 +8,7 @@ import (
 )
 
 // newBucket creates the private site bucket, or returns the caller's.
-func newBucket(scope constructs.Construct, r *resolved) awss3.IBucket {
+func newBucket(scope constructs.Construct, r *resolved, logs awss3.IBucket) awss3.IBucket {
 	if r.Bucket != nil {
 		return r.Bucket
 	}
@@ -23,6 +23,10 @@ func newBucket(scope constructs.Construct, r *resolved) awss3.IBucket {
 	p.ObjectOwnership = awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED
 	if p.Encryption == "" && p.EncryptionKey == nil {
 		p.Encryption = awss3.BucketEncryption_S3_MANAGED
+	}
+	if p.ServerAccessLogsBucket == nil {
+		p.ServerAccessLogsBucket = logs
+		p.ServerAccessLogsPrefix = jsii.String("s3/")
 	}
 	if p.RemovalPolicy == "" {
 		p.RemovalPolicy = awscdk.RemovalPolicy_RETAIN

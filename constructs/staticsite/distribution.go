@@ -42,6 +42,10 @@ func newSpaFunction(scope constructs.Construct) awscloudfront.Function {
 func newApiHeadersPolicy(scope constructs.Construct, r *resolved) awscloudfront.ResponseHeadersPolicy {
 	props := &awscloudfront.ResponseHeadersPolicyProps{
 		Comment: jsii.String("CORS for " + r.apiPrefix + "/*: CloudFront owns CORS, the backend's CORS headers are replaced"),
+		SecurityHeadersBehavior: &awscloudfront.ResponseSecurityHeadersBehavior{
+			StrictTransportSecurity: hsts(),
+			ContentTypeOptions:      &awscloudfront.ResponseHeadersContentTypeOptions{Override: jsii.Bool(true)},
+		},
 	}
 	if len(r.origins) == 0 {
 		props.RemoveHeaders = jsii.Strings(corsHeaders...)
@@ -76,7 +80,7 @@ func newApiHeadersPolicy(scope constructs.Construct, r *resolved) awscloudfront.
 }
 
 // newDistribution creates the one distribution with its two behaviors.
-func newDistribution(scope constructs.Construct, r *resolved, bucket awss3.IBucket, api awsapigateway.RestApi, fn awscloudfront.Function) awscloudfront.Distribution {
+func newDistribution(scope constructs.Construct, r *resolved, bucket, logs awss3.IBucket, api awsapigateway.RestApi, originHeaders map[string]*string, fn awscloudfront.Function) awscloudfront.Distribution {
 	site := &awscloudfront.BehaviorOptions{
 		Origin: awscloudfrontorigins.S3BucketOrigin_WithOriginAccessControl(bucket, nil),
 		// S3 only ever serves reads; a POST reaching it is the s3-origin
@@ -90,12 +94,14 @@ func newDistribution(scope constructs.Construct, r *resolved, bucket awss3.IBuck
 			EventType: awscloudfront.FunctionEventType_VIEWER_REQUEST,
 			Function:  fn,
 		}},
+		ResponseHeadersPolicy: newSiteHeadersPolicy(scope, r),
 	}
 	apiBehavior := &awscloudfront.BehaviorOptions{
 		// RestApiOrigin uses the stage as origin path, so /api/x reaches the
 		// API as /<stage>/api/x (pitfall api-route).
 		Origin: awscloudfrontorigins.NewRestApiOrigin(api, &awscloudfrontorigins.RestApiOriginProps{
-			ReadTimeout: awscdk.Duration_Seconds(jsii.Number(r.readTimeout)),
+			ReadTimeout:   awscdk.Duration_Seconds(jsii.Number(r.readTimeout)),
+			CustomHeaders: &originHeaders,
 		}),
 		AllowedMethods:        awscloudfront.AllowedMethods_ALLOW_ALL(),
 		CachePolicy:           awscloudfront.CachePolicy_CACHING_DISABLED(),
@@ -108,7 +114,7 @@ func newDistribution(scope constructs.Construct, r *resolved, bucket awss3.IBuck
 	if comment == nil {
 		comment = jsii.String("StaticSiteWithApi " + *constructs.Node_Of(scope).Path())
 	}
-	return awscloudfront.NewDistribution(scope, jsii.String("Distribution"), &awscloudfront.DistributionProps{
+	props := &awscloudfront.DistributionProps{
 		Comment:             comment,
 		DefaultBehavior:     site,
 		AdditionalBehaviors: &map[string]*awscloudfront.BehaviorOptions{r.apiPrefix + "/*": apiBehavior},
@@ -118,5 +124,13 @@ func newDistribution(scope constructs.Construct, r *resolved, bucket awss3.IBuck
 		PriceClass:          r.PriceClass,
 		DomainNames:         r.DomainNames,
 		Certificate:         r.Certificate,
-	})
+		EnableLogging:       jsii.Bool(true),
+		LogBucket:           logs,
+		LogFilePrefix:       jsii.String("cloudfront/"),
+		WebAclId:            r.WebAclArn,
+	}
+	if r.Certificate != nil {
+		props.MinimumProtocolVersion = awscloudfront.SecurityPolicyProtocol_TLS_V1_2_2021
+	}
+	return awscloudfront.NewDistribution(scope, jsii.String("Distribution"), props)
 }

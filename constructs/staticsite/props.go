@@ -3,6 +3,7 @@ package staticsite
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
 	"slices"
@@ -11,6 +12,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 )
 
@@ -78,10 +81,72 @@ type StaticSiteWithApiProps struct {
 	// Default: 30.
 	OriginReadTimeoutSeconds *float64
 
+	// Frontend uploads a local folder to the bucket on every deploy, with
+	// per-file cache headers, a generated /config.json and one CloudFront
+	// invalidation.
+	// Default: nothing is uploaded; deploy the site to Bucket() from your own
+	// pipeline (see the BucketName and DistributionId outputs).
+	Frontend *FrontendOptions
+
 	// Comment is the distribution's comment shown in the CloudFront console.
 	// Default: the construct path.
 	Comment *string
+
+	// HostedZone, when set, gets A and AAAA alias records for each of
+	// DomainNames pointing at the distribution. Requires DomainNames.
+	// Default: no DNS records; point your DNS at the distribution yourself.
+	HostedZone awsroute53.IHostedZone
+
+	// LogBucket receives CloudFront and S3 server access logs. It must allow
+	// ACLs for its owner (ObjectOwnership BucketOwnerPreferred), which
+	// CloudFront's standard logging needs.
+	// Default: a new private, encrypted, TLS-only bucket whose objects expire
+	// after LogExpirationDays; removed with the stack when the site bucket is.
+	LogBucket awss3.IBucket
+
+	// LogExpirationDays is how long the new log bucket keeps access logs.
+	// Default: 90.
+	LogExpirationDays *float64
+
+	// LogRetention is how long CloudWatch keeps the API's access logs.
+	// Default: awslogs.RetentionDays_ONE_MONTH.
+	LogRetention awslogs.RetentionDays
+
+	// ContentSecurityPolicy is sent with every page of the site. The
+	// default allows only the site's own origin, which the same-origin API
+	// and a bundled SPA need; widen it for third-party scripts, fonts or
+	// inline styles.
+	// Default: DefaultContentSecurityPolicy.
+	ContentSecurityPolicy *string
+
+	// ThrottlingRateLimit is the API stage's steady-state request rate, per
+	// second, across all clients.
+	// Default: 100.
+	ThrottlingRateLimit *float64
+
+	// ThrottlingBurstLimit is the API stage's burst capacity.
+	// Default: 200.
+	ThrottlingBurstLimit *float64
+
+	// WebAclArn attaches an AWS WAF web ACL (scope CLOUDFRONT, created in
+	// us-east-1) to the distribution. Leave API prefix bodies alone in its
+	// body-size rule, or JSON POSTs are blocked.
+	// Default: no web ACL.
+	WebAclArn *string
+
+	// ApiGatewayCloudWatchRole creates the account-level role that lets API
+	// Gateway write execution logs (one per account and region; it is kept
+	// when the stack is deleted). Set false where the account already has
+	// one configured.
+	// Default: true.
+	ApiGatewayCloudWatchRole *bool
 }
+
+// DefaultContentSecurityPolicy allows the page to load only from its own
+// origin, which is where the SPA's assets, config.json and the API are.
+const DefaultContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; " +
+	"img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; " +
+	"base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
 // CorsOptions configures cross-origin access to the API. CloudFront owns
 // CORS for the API behavior through a response headers policy: it adds the
@@ -137,6 +202,14 @@ type resolved struct {
 	stageName   string
 	readTimeout float64
 	origins     []string
+	upload      *uploadPlan // set when Frontend is
+
+	removal           awscdk.RemovalPolicy // of everything but the site bucket's objects
+	logExpirationDays float64
+	logRetention      awslogs.RetentionDays
+	csp               string
+	rate, burst       float64
+	certArn           string // "" when there is no certificate
 }
 
 // resolve validates props and applies defaults. All problems are reported
@@ -152,6 +225,21 @@ func resolve(props *StaticSiteWithApiProps) (*resolved, error) {
 	if props.OriginReadTimeoutSeconds != nil {
 		r.readTimeout = *props.OriginReadTimeoutSeconds
 	}
+	r.removal = awscdk.RemovalPolicy_RETAIN
+	if props.BucketProps != nil && props.BucketProps.RemovalPolicy != "" {
+		r.removal = props.BucketProps.RemovalPolicy
+	}
+	r.logExpirationDays = floatOr(props.LogExpirationDays, 90)
+	r.logRetention = props.LogRetention
+	if r.logRetention == "" {
+		r.logRetention = awslogs.RetentionDays_ONE_MONTH
+	}
+	r.csp = strOr(props.ContentSecurityPolicy, DefaultContentSecurityPolicy)
+	r.rate = floatOr(props.ThrottlingRateLimit, 100)
+	r.burst = floatOr(props.ThrottlingBurstLimit, 200)
+	if props.Certificate != nil {
+		r.certArn = *props.Certificate.CertificateArn()
+	}
 	if props.Cors != nil && props.Cors.AllowOrigins != nil {
 		r.origins = derefAll(props.Cors.AllowOrigins)
 	} else if props.DomainNames != nil {
@@ -159,7 +247,21 @@ func resolve(props *StaticSiteWithApiProps) (*resolved, error) {
 			r.origins = append(r.origins, "https://"+d)
 		}
 	}
-	return r, r.validate()
+	if err := r.validate(); err != nil {
+		return r, err
+	}
+	if f := r.Frontend; f != nil {
+		hashed := IsHashedName
+		if f.HashedNamePattern != nil {
+			hashed = regexp.MustCompile(*f.HashedNamePattern).MatchString
+		}
+		plan, err := planUpload(*f.SourceDir, hashed)
+		if err != nil {
+			return r, err
+		}
+		r.upload = plan
+	}
+	return r, nil
 }
 
 func (r *resolved) validate() error {
@@ -205,6 +307,10 @@ func (r *resolved) validate() error {
 		}
 	}
 	errs = append(errs, r.validateCors()...)
+	errs = append(errs, r.validateSecurity()...)
+	if r.Frontend != nil {
+		errs = append(errs, r.Frontend.validate()...)
+	}
 	return errors.Join(errs...)
 }
 
@@ -239,6 +345,46 @@ func (r *resolved) validateCors() []error {
 		}
 	}
 	return errs
+}
+
+func (r *resolved) validateSecurity() []error {
+	var errs []error
+	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	// An imported certificate's ARN is a literal; one made in another stack
+	// is a token whose region is not known until deploy.
+	if arn := strings.Split(r.certArn, ":"); len(arn) > 3 && !strings.Contains(r.certArn, "${Token[") && arn[3] != "us-east-1" {
+		add("Certificate is in %s: CloudFront only uses ACM certificates from us-east-1; request or import it there", arn[3])
+	}
+	hasDomains := r.DomainNames != nil && len(*r.DomainNames) > 0
+	if r.HostedZone != nil && !hasDomains {
+		add("HostedZone is set but DomainNames is empty: list the domain names to create alias records for, or remove HostedZone")
+	}
+	if r.rate <= 0 {
+		add("ThrottlingRateLimit %v must be greater than 0 (requests per second)", r.rate)
+	}
+	if r.burst <= 0 {
+		add("ThrottlingBurstLimit %v must be greater than 0", r.burst)
+	}
+	if r.logExpirationDays < 1 {
+		add("LogExpirationDays %v must be at least 1", r.logExpirationDays)
+	}
+	if !slices.Contains(slices.Collect(maps.Values(RetentionByDays)), r.logRetention) && r.logRetention != awslogs.RetentionDays_INFINITE {
+		add("LogRetention %q is not a CloudWatch Logs retention period; use an awslogs.RetentionDays constant such as awslogs.RetentionDays_ONE_MONTH", r.logRetention)
+	}
+	if strings.TrimSpace(r.csp) == "" {
+		add("ContentSecurityPolicy is empty: leave it nil for DefaultContentSecurityPolicy, or give a policy such as \"default-src 'self'\"")
+	}
+	if r.WebAclArn != nil && !strings.Contains(*r.WebAclArn, "${Token[") && !strings.HasPrefix(*r.WebAclArn, "arn:") {
+		add("WebAclArn %q is not an ARN: pass the web ACL's ARN (arn:aws:wafv2:us-east-1:...:global/webacl/...)", *r.WebAclArn)
+	}
+	return errs
+}
+
+func floatOr(p *float64, def float64) float64 {
+	if p == nil {
+		return def
+	}
+	return *p
 }
 
 func strOr(p *string, def string) string {

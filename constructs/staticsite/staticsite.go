@@ -6,6 +6,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3deployment"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 )
@@ -17,11 +18,13 @@ type StaticSiteWithApi struct {
 	constructs.Construct
 
 	bucket       awss3.IBucket
+	logBucket    awss3.IBucket
 	api          awsapigateway.RestApi
 	distribution awscloudfront.Distribution
 	spaFunction  awscloudfront.Function
 	siteUrl      *string
 	apiPrefix    string
+	deployments  []awss3deployment.BucketDeployment
 }
 
 // NewStaticSiteWithApi validates props and creates the site. Invalid props
@@ -34,15 +37,24 @@ func NewStaticSiteWithApi(scope constructs.Construct, id *string, props *StaticS
 	s := &StaticSiteWithApi{apiPrefix: r.apiPrefix}
 	constructs.NewConstruct_Override(s, scope, id)
 
-	s.bucket = newBucket(s, r)
-	s.api = newApi(s, r)
+	s.logBucket = newLogBucket(s, r)
+	s.bucket = newBucket(s, r, s.logBucket)
+	api, originHeaders := newApi(s, r)
+	s.api = api
 	s.spaFunction = newSpaFunction(s)
-	s.distribution = newDistribution(s, r, s.bucket, s.api, s.spaFunction)
+	s.distribution = newDistribution(s, r, s.bucket, s.logBucket, s.api, originHeaders, s.spaFunction)
+	if r.HostedZone != nil {
+		newAliasRecords(s, r, s.distribution)
+	}
 	domain := s.distribution.DistributionDomainName()
 	if names := derefAll(r.DomainNames); len(names) > 0 {
 		domain = jsii.String(names[0])
 	}
 	s.siteUrl = jsii.String("https://" + *domain)
+	if r.Frontend != nil {
+		s.deployments = newDeployments(s, r, s.bucket, s.distribution, s.siteUrl)
+	}
+	s.suppressNagFindings(r)
 	return s
 }
 
@@ -55,6 +67,9 @@ func (s *StaticSiteWithApi) ToString() *string {
 
 // Bucket is the site bucket: the one created or the one passed in props.
 func (s *StaticSiteWithApi) Bucket() awss3.IBucket { return s.bucket }
+
+// LogBucket holds the CloudFront and S3 access logs.
+func (s *StaticSiteWithApi) LogBucket() awss3.IBucket { return s.logBucket }
 
 // Api is the REST API behind ApiPrefix.
 func (s *StaticSiteWithApi) Api() awsapigateway.RestApi { return s.api }
@@ -72,3 +87,7 @@ func (s *StaticSiteWithApi) SiteUrl() *string { return s.siteUrl }
 
 // ApiPrefix is the path prefix that CloudFront routes to the API, e.g. "/api".
 func (s *StaticSiteWithApi) ApiPrefix() *string { return jsii.String(s.apiPrefix) }
+
+// Deployments are the uploads of Frontend.SourceDir, the HTML one (which
+// invalidates CloudFront) first; none when Frontend is not set.
+func (s *StaticSiteWithApi) Deployments() []awss3deployment.BucketDeployment { return s.deployments }

@@ -1,0 +1,92 @@
+package staticsite
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3deployment"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// newDeployments uploads the frontend folder as planned and writes
+// config.json. Every key is owned by exactly one deployment; the one that
+// prunes excludes every key the others own. The HTML deployment runs last
+// and carries the one CloudFront invalidation, waited for.
+func newDeployments(scope constructs.Construct, r *resolved, bucket awss3.IBucket, dist awscloudfront.Distribution, siteUrl *string) []awss3deployment.BucketDeployment {
+	f, plan := r.Frontend, r.upload
+	memory := jsii.Number(512)
+	if f.MemoryLimitMiB != nil {
+		memory = f.MemoryLimitMiB
+	}
+	folder := awss3deployment.Source_Asset(f.SourceDir, nil)
+	deploy := func(id string, p *awss3deployment.BucketDeploymentProps) awss3deployment.BucketDeployment {
+		p.DestinationBucket = bucket
+		p.MemoryLimit = memory
+		// Object keys in the response can exceed the 4 KB custom resource limit.
+		p.OutputObjectKeys = jsii.Bool(false)
+		return awss3deployment.NewBucketDeployment(scope, jsii.String(id), p)
+	}
+	only := func(keys []string) (exclude, include *[]*string) {
+		return jsii.Strings("*"), jsii.Strings(keys...)
+	}
+
+	config := map[string]interface{}{}
+	if f.RuntimeConfig != nil {
+		for k, v := range *f.RuntimeConfig {
+			config[k] = v
+		}
+	}
+	// Relative, so the same build works on every domain (pitfall
+	// absolute-base-url).
+	config["apiBase"] = r.apiPrefix
+	config["siteUrl"] = siteUrl
+	exclude, include := only([]string{configKey})
+	var before []constructs.IDependable
+	before = append(before, deploy("UploadConfig", &awss3deployment.BucketDeploymentProps{
+		Sources:      &[]awss3deployment.ISource{awss3deployment.Source_JsonData(jsii.String(configKey), config, nil)},
+		Exclude:      exclude,
+		Include:      include,
+		Prune:        jsii.Bool(false),
+		CacheControl: &[]awss3deployment.CacheControl{awss3deployment.CacheControl_FromString(jsii.String(CacheRevalidate))},
+		ContentType:  jsii.String(contentTypes[".json"]),
+	}))
+
+	owned := []string{configKey}
+	var html awss3deployment.BucketDeployment
+	for _, g := range plan.groups {
+		exclude, include := only(g.files)
+		p := &awss3deployment.BucketDeploymentProps{
+			Sources:      &[]awss3deployment.ISource{folder},
+			Exclude:      exclude,
+			Include:      include,
+			Prune:        jsii.Bool(false),
+			CacheControl: &[]awss3deployment.CacheControl{awss3deployment.CacheControl_FromString(jsii.String(g.cacheControl))},
+		}
+		if g.contentType != "" {
+			p.ContentType = jsii.String(g.contentType)
+		}
+		owned = append(owned, g.files...)
+		if g.name == htmlGroup {
+			p.Distribution = dist
+			p.DistributionPaths = jsii.Strings(plan.invalidate...)
+			p.WaitForDistributionInvalidation = jsii.Bool(true)
+			html = deploy("Upload"+g.name, p)
+			continue
+		}
+		before = append(before, deploy("Upload"+g.name, p))
+	}
+	before = append(before, deploy("UploadRest", &awss3deployment.BucketDeploymentProps{
+		Sources:      &[]awss3deployment.ISource{folder},
+		Exclude:      jsii.Strings(owned...),
+		Prune:        jsii.Bool(true),
+		CacheControl: &[]awss3deployment.CacheControl{awss3deployment.CacheControl_FromString(jsii.String(CacheModerate))},
+	}))
+	// New HTML must not reference assets that are not uploaded yet, and the
+	// invalidation must come after every upload.
+	html.Node().AddDependency(before...)
+	out := []awss3deployment.BucketDeployment{html}
+	for _, d := range before {
+		out = append(out, d.(awss3deployment.BucketDeployment))
+	}
+	return out
+}

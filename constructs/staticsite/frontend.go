@@ -1,0 +1,222 @@
+package staticsite
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// FrontendOptions uploads a local folder (a built SPA such as Vite's dist/)
+// to the site bucket on every deploy, with cache headers chosen per file,
+// writes /config.json, and invalidates CloudFront once.
+type FrontendOptions struct {
+	// SourceDir is the folder to upload, for example "web" or
+	// "frontend/dist". It must contain index.html. A config.json in it is
+	// replaced by the generated one. Required.
+	SourceDir *string
+
+	// RuntimeConfig adds keys to the generated /config.json, which always
+	// holds "apiBase" (the relative ApiPrefix, e.g. "/api") and "siteUrl".
+	// Values may be tokens. The two built-in keys cannot be overridden.
+	// Default: no extra keys.
+	RuntimeConfig *map[string]interface{}
+
+	// HashedNamePattern is a regular expression matched against each file's
+	// base name; matching files carry a content hash in their name and are
+	// served "immutable" for a year.
+	// Default: the rule of IsHashedName.
+	HashedNamePattern *string
+
+	// MemoryLimitMiB is the memory of the deployment Lambda, which unzips
+	// and syncs the folder.
+	// Default: 512.
+	MemoryLimitMiB *float64
+}
+
+// IsHashedName reports whether a file's base name carries a content hash,
+// the way bundlers name their output: after the first "-" or "."-separated
+// part, a part of 8 or more letters, digits, "_" or "-"-free characters that
+// contains at least one digit. index-BxT4e1Ab.js (Vite),
+// main.3f9a2c1b4d5e6f70.js (webpack) and 812.a1b2c3d4.js are hashed;
+// app.js, logo.svg, jquery-3.7.1.min.js and analytics2024.js are not.
+func IsHashedName(base string) bool {
+	stem := strings.TrimSuffix(base, path.Ext(base))
+	parts := strings.FieldsFunc(stem, func(r rune) bool { return r == '.' || r == '-' })
+	if len(parts) < 2 {
+		return false
+	}
+	for _, p := range parts[1:] {
+		if len(p) >= 8 && hashPart.MatchString(p) {
+			return true
+		}
+	}
+	return false
+}
+
+var hashPart = regexp.MustCompile(`^[A-Za-z0-9_]*[0-9][A-Za-z0-9_]*$`)
+
+// Cache-Control values, by how a file may change between deploys.
+const (
+	// CacheRevalidate is for files whose name never changes but whose
+	// content does: HTML and config.json. Browsers and CloudFront check
+	// back every time (pitfall stale-frontend).
+	CacheRevalidate = "no-cache"
+	// CacheImmutable is for files whose name carries a content hash: a new
+	// build gives them a new name, so the old content never goes stale.
+	CacheImmutable = "public, max-age=31536000, immutable"
+	// CacheModerate is for other assets (favicon, images without a hash):
+	// an hour in browsers; CloudFront's copy is invalidated on deploy.
+	CacheModerate = "public, max-age=3600"
+)
+
+// contentTypes are set explicitly for types that the deployment's own
+// guess (Python's mimetypes in the upload Lambda) may get wrong; a module
+// script served as binary/octet-stream does not run.
+var contentTypes = map[string]string{
+	".html":        "text/html; charset=utf-8",
+	".js":          "text/javascript; charset=utf-8",
+	".mjs":         "text/javascript; charset=utf-8",
+	".css":         "text/css; charset=utf-8",
+	".json":        "application/json",
+	".map":         "application/json",
+	".svg":         "image/svg+xml",
+	".wasm":        "application/wasm",
+	".woff2":       "font/woff2",
+	".woff":        "font/woff",
+	".webmanifest": "application/manifest+json",
+}
+
+// uploadGroup is a set of files uploaded with one Cache-Control and one
+// Content-Type by one BucketDeployment. Each key belongs to exactly one
+// group, so no deployment deletes another's files (pitfall config-pruned).
+type uploadGroup struct {
+	name         string
+	cacheControl string
+	contentType  string // "" lets the upload guess
+	files        []string
+}
+
+// uploadPlan is how a folder is uploaded.
+type uploadPlan struct {
+	groups []uploadGroup // explicit file lists, HTML group last
+	// rest is every other key: uploaded with CacheModerate and guessed
+	// types by the one pruning deployment, which removes stale files of
+	// old builds and excludes every key the groups and config.json own.
+	rest []string
+	// invalidate are the paths whose content can change under the same name.
+	invalidate []string
+}
+
+const configKey = "config.json"
+
+// htmlGroup is the group uploaded last, with the invalidation.
+const htmlGroup = "Html"
+
+// maxInvalidationPaths: beyond this many paths one "/*" is cheaper.
+const maxInvalidationPaths = 15
+
+// planUpload walks dir and assigns every file to a group.
+func planUpload(dir string, hashed func(base string) bool) (*uploadPlan, error) {
+	byKey := map[[2]string]*uploadGroup{}
+	var html uploadGroup
+	plan := &uploadPlan{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		key := filepath.ToSlash(rel)
+		if key == configKey {
+			return nil
+		}
+		if strings.ContainsAny(key, "*?[]") {
+			return fmt.Errorf("Frontend.SourceDir: file %q has a name with * ? [ or ], which the upload's filters treat as patterns; rename it", key)
+		}
+		ext := strings.ToLower(path.Ext(key))
+		switch {
+		case ext == ".html":
+			html.files = append(html.files, key)
+			plan.invalidate = append(plan.invalidate, "/"+key)
+		case hashed(path.Base(key)):
+			addTo(byKey, "Immutable", CacheImmutable, contentTypes[ext], key)
+		case contentTypes[ext] != "":
+			addTo(byKey, "Moderate", CacheModerate, contentTypes[ext], key)
+			plan.invalidate = append(plan.invalidate, "/"+key)
+		default:
+			plan.rest = append(plan.rest, key)
+			plan.invalidate = append(plan.invalidate, "/"+key)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range byKey {
+		plan.groups = append(plan.groups, *g)
+	}
+	slices.SortFunc(plan.groups, func(a, b uploadGroup) int { return strings.Compare(a.name, b.name) })
+	html.name, html.cacheControl, html.contentType = htmlGroup, CacheRevalidate, contentTypes[".html"]
+	plan.groups = append(plan.groups, html)
+	plan.invalidate = append(plan.invalidate, "/"+configKey)
+	slices.Sort(plan.invalidate)
+	if len(plan.invalidate) > maxInvalidationPaths {
+		plan.invalidate = []string{"/*"}
+	}
+	return plan, nil
+}
+
+func addTo(groups map[[2]string]*uploadGroup, class, cacheControl, contentType, key string) {
+	k := [2]string{class, contentType}
+	g := groups[k]
+	if g == nil {
+		g = &uploadGroup{name: class + groupSuffix(contentType), cacheControl: cacheControl, contentType: contentType}
+		groups[k] = g
+	}
+	g.files = append(g.files, key)
+}
+
+// groupSuffix names a group after its content type: "text/css" → "Css".
+func groupSuffix(contentType string) string {
+	sub := contentType[strings.Index(contentType, "/")+1:]
+	sub, _, _ = strings.Cut(sub, ";")
+	sub, _, _ = strings.Cut(sub, "+")
+	sub = strings.NewReplacer("-", "", ".", "").Replace(sub)
+	return strings.ToUpper(sub[:1]) + sub[1:]
+}
+
+func (f *FrontendOptions) validate() []error {
+	var errs []error
+	if f.SourceDir == nil || *f.SourceDir == "" {
+		return []error{fmt.Errorf("Frontend.SourceDir is required: the folder to upload, e.g. \"web\" or \"frontend/dist\" (leave Frontend nil to upload from your own pipeline)")}
+	}
+	dir := *f.SourceDir
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		errs = append(errs, fmt.Errorf("Frontend.SourceDir %q is not a folder; build the frontend first or fix the path (relative paths are relative to the working directory)", dir))
+	} else if _, err := os.Stat(filepath.Join(dir, "index.html")); err != nil {
+		errs = append(errs, fmt.Errorf("Frontend.SourceDir %q has no index.html: CloudFront's default root object would answer 403; point it at the built app's folder", dir))
+	}
+	if f.RuntimeConfig != nil {
+		for _, k := range []string{"apiBase", "siteUrl"} {
+			if _, ok := (*f.RuntimeConfig)[k]; ok {
+				errs = append(errs, fmt.Errorf("Frontend.RuntimeConfig must not set %q: the construct writes it (set ApiPrefix or DomainNames instead)", k))
+			}
+		}
+	}
+	if f.HashedNamePattern != nil {
+		if _, err := regexp.Compile(*f.HashedNamePattern); err != nil {
+			errs = append(errs, fmt.Errorf("Frontend.HashedNamePattern %q is not a regular expression: %v", *f.HashedNamePattern, err))
+		}
+	}
+	if m := f.MemoryLimitMiB; m != nil && (*m < 128 || *m > 10240) {
+		errs = append(errs, fmt.Errorf("Frontend.MemoryLimitMiB %v is out of range: use 128 to 10240", *m))
+	}
+	return errs
+}

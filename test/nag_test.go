@@ -1,0 +1,90 @@
+package test
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+	"github.com/stretchr/testify/require"
+
+	"github.com/one-origin/staticsitewithapi/stacks"
+)
+
+// nagFindings applies the AwsSolutions pack to a stack built by build and
+// returns its unsuppressed findings of one level ("error" or "warning").
+func nagFindings(t *testing.T, level string, build func(app awscdk.App) awscdk.Stack) []string {
+	t.Helper()
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
+	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
+	stack := build(app)
+	ann := assertions.Annotations_FromStack(stack)
+	find := ann.FindError
+	if level == "warning" {
+		find = ann.FindWarning
+	}
+	var found []string
+	for _, m := range *find(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))) {
+		found = append(found, *m.Id+": "+strings.SplitN(fmt.Sprint(m.Entry.Data), ".", 2)[0])
+	}
+	sort.Strings(found)
+	return found
+}
+
+func envStackFor(t *testing.T, env string) func(app awscdk.App) awscdk.Stack {
+	return func(app awscdk.App) awscdk.Stack {
+		cfg := appConfig(t)
+		ec := cfg.Environments[env]
+		ec.Account = *testEnv.Account
+		stack, err := stacks.NewSiteStack(app, cfg.StackPrefix+"-"+env, &stacks.SiteStackProps{EnvName: env, Config: ec, ModuleRoot: repoRoot(t)})
+		require.NoError(t, err)
+		return stack
+	}
+}
+
+// TestNagAwsSolutions: both shipped stacks pass the cdk-nag AwsSolutions
+// pack with no unsuppressed error.
+func TestNagAwsSolutions(t *testing.T) {
+	for _, env := range []string{"dev", "prod"} {
+		t.Run(env, func(t *testing.T) {
+			require.Empty(t, nagFindings(t, "error", envStackFor(t, env)))
+		})
+	}
+}
+
+// TestNagCatchesErrors proves the harness sees errors: a bare bucket fails
+// S1 (no access logs) and S10 (no TLS-only policy).
+func TestNagCatchesErrors(t *testing.T) {
+	found := nagFindings(t, "error", func(app awscdk.App) awscdk.Stack {
+		stack := awscdk.NewStack(app, jsii.String("Bare"), &awscdk.StackProps{Env: testEnv})
+		awss3.NewBucket(stack, jsii.String("Plain"), nil)
+		return stack
+	})
+	require.Contains(t, strings.Join(found, "\n"), "AwsSolutions-S1")
+	require.Contains(t, strings.Join(found, "\n"), "AwsSolutions-S10")
+}
+
+// TestNagSuppressionsAreScoped: every suppression sits on one resource with
+// a reason, and none is stack-wide.
+func TestNagSuppressionsAreScoped(t *testing.T) {
+	for _, env := range []string{"dev", "prod"} {
+		tmpl := envStack(t, env).template
+		require.NotContains(t, jsonString(tmpl["Metadata"]), "cdk_nag", "no stack-wide suppression")
+		count := 0
+		for id, r := range tmpl["Resources"].(obj) {
+			meta, _ := r.(obj)["Metadata"].(obj)
+			nag, _ := meta["cdk_nag"].(obj)
+			for _, rule := range asSlice(nag["rules_to_suppress"]) {
+				reason, _ := rule.(obj)["reason"].(string)
+				require.Greater(t, len(reason), 30, "%s: suppression %v needs a real reason", id, rule)
+				count++
+			}
+		}
+		require.Greater(t, count, 0)
+	}
+}
