@@ -286,6 +286,76 @@ var pitfallChecks = map[string]pitfallCheck{
 	},
 }
 
+func init() {
+	pitfallChecks["direct-access"] = checkDirectAccess
+	breakages["direct-access"] = func(tmpl obj, f *fixture) {
+		for _, m := range resourcesOf(tmpl, "AWS::ApiGateway::Method") {
+			if m["HttpMethod"] == "ANY" {
+				m["ApiKeyRequired"] = false
+			}
+		}
+	}
+}
+
+// checkDirectAccess: every method but OPTIONS needs the API key, whose value
+// is a Secrets Manager reference that CloudFront sends as an origin header,
+// bound to the stage by a usage plan.
+func checkDirectAccess(f *fixture, tmpl obj) error {
+	for key, m := range methods(tmpl) {
+		want := m["HttpMethod"] != "OPTIONS"
+		if m["ApiKeyRequired"] != want {
+			return fmt.Errorf("%s: ApiKeyRequired=%v, want %v", key, m["ApiKeyRequired"], want)
+		}
+	}
+	if api, _ := only(tmpl, "AWS::ApiGateway::RestApi"); api["ApiKeySourceType"] != nil && api["ApiKeySourceType"] != "HEADER" {
+		return fmt.Errorf("API key source %v, want HEADER", api["ApiKeySourceType"])
+	}
+	key, err := only(tmpl, "AWS::ApiGateway::ApiKey")
+	if err != nil {
+		return err
+	}
+	value := jsonString(key["Value"])
+	secretRef := ""
+	for id := range resourcesOf(tmpl, "AWS::SecretsManager::Secret") {
+		if strings.Contains(value, `{"Ref":"`+id+`"}`) {
+			secretRef = id
+		}
+	}
+	if !strings.Contains(value, "{{resolve:secretsmanager:") || secretRef == "" {
+		return fmt.Errorf("API key value %s is not a reference to a generated secret", value)
+	}
+	if resource(tmpl, secretRef)["GenerateSecretString"] == nil {
+		return fmt.Errorf("secret %s is not generated", secretRef)
+	}
+	_, api, err := behaviors(tmpl, f.prefix)
+	if err != nil {
+		return err
+	}
+	o, err := origin(tmpl, api)
+	if err != nil {
+		return err
+	}
+	sent := false
+	for _, h := range asSlice(o["OriginCustomHeaders"]) {
+		h := h.(obj)
+		sent = sent || (h["HeaderName"] == "x-api-key" && jsonString(h["HeaderValue"]) == value)
+	}
+	if !sent {
+		return fmt.Errorf("CloudFront does not send the API key to the API origin: %s", jsonString(o["OriginCustomHeaders"]))
+	}
+	plans := resourcesOf(tmpl, "AWS::ApiGateway::UsagePlan")
+	planKeys := resourcesOf(tmpl, "AWS::ApiGateway::UsagePlanKey")
+	if len(plans) != 1 || len(planKeys) != 1 {
+		return fmt.Errorf("want one usage plan and one key binding, found %d and %d", len(plans), len(planKeys))
+	}
+	for _, p := range plans {
+		if !strings.Contains(jsonString(p["ApiStages"]), `"Stage":{"Ref":"`) {
+			return fmt.Errorf("usage plan is not bound to the stage: %s", jsonString(p["ApiStages"]))
+		}
+	}
+	return nil
+}
+
 func keys[M ~map[string]V, V any](m M) []string {
 	ks := make([]string, 0, len(m))
 	for k := range m {

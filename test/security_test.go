@@ -1,0 +1,212 @@
+package test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/stretchr/testify/require"
+
+	"github.com/one-origin/staticsitewithapi/constructs/staticsite"
+	"github.com/one-origin/staticsitewithapi/stacks"
+)
+
+// headersPolicy returns the response headers policy config a behavior uses.
+func headersPolicy(t *testing.T, tmpl obj, behavior obj) obj {
+	t.Helper()
+	p := resource(tmpl, refTarget(behavior["ResponseHeadersPolicyId"]))
+	require.NotNil(t, p, "behavior has no response headers policy of ours")
+	return p["ResponseHeadersPolicyConfig"].(obj)
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	for _, f := range allFixtures(t) {
+		def, api, err := behaviors(f.template, f.prefix)
+		require.NoError(t, err)
+
+		site := headersPolicy(t, f.template, def)["SecurityHeadersConfig"].(obj)
+		require.Equal(t, `{"AccessControlMaxAgeSec":63072000,"IncludeSubdomains":true,"Override":true}`, jsonString(site["StrictTransportSecurity"]), f.name)
+		require.Equal(t, `{"Override":true}`, jsonString(site["ContentTypeOptions"]), f.name)
+		require.Equal(t, `{"FrameOption":"DENY","Override":true}`, jsonString(site["FrameOptions"]), f.name)
+		require.Equal(t, `{"Override":true,"ReferrerPolicy":"strict-origin-when-cross-origin"}`, jsonString(site["ReferrerPolicy"]), f.name)
+		csp := site["ContentSecurityPolicy"].(obj)["ContentSecurityPolicy"].(string)
+		require.Equal(t, staticsite.DefaultContentSecurityPolicy, csp, f.name)
+		require.Contains(t, csp, "connect-src 'self'", "the SPA calls its same-origin API")
+
+		// The API gets HSTS and nosniff next to CORS, and nothing that
+		// would break JSON responses (no CSP, no frame options).
+		apiCfg := headersPolicy(t, f.template, api)
+		apiSec := apiCfg["SecurityHeadersConfig"].(obj)
+		require.ElementsMatch(t, []string{"StrictTransportSecurity", "ContentTypeOptions"}, keys(apiSec), f.name)
+		require.NoError(t, pitfallChecks["cors-duplicate"](f, f.template), "security headers must not disturb CORS")
+	}
+}
+
+// The sample SPA has no inline script or style, so it runs under the
+// default CSP; test/e2e runs it in Chromium under a CSP as strict.
+func TestSampleSpaFitsDefaultCsp(t *testing.T) {
+	html := readRepoFile(t, "web/index.html")
+	require.NotContains(t, html, "<script>", "inline script")
+	require.NotContains(t, html, "style=", "inline style")
+	require.NotRegexp(t, `https?://`, readRepoFile(t, "web/app.js"), "no absolute URLs (absolute-base-url)")
+	require.Contains(t, readRepoFile(t, "web/app.js"), "/config.json")
+}
+
+func TestCustomCspFromConfig(t *testing.T) {
+	m, _ := siteFixture(t, func(stack awscdk.Stack) *staticsite.StaticSiteWithApiProps {
+		return &staticsite.StaticSiteWithApiProps{
+			Backend:               staticsite.HttpBackend("https://backend.example.com"),
+			ContentSecurityPolicy: jsii.String("default-src 'self'; style-src 'self' 'unsafe-inline'"),
+		}
+	})
+	def, _, err := behaviors(m, "/api")
+	require.NoError(t, err)
+	require.Contains(t, jsonString(headersPolicy(t, m, def)), `"ContentSecurityPolicy":"default-src 'self'; style-src 'self' 'unsafe-inline'"`)
+}
+
+func TestLogging(t *testing.T) {
+	for env, want := range map[string]struct{ retention, expiration float64 }{"dev": {7, 30}, "prod": {365, 365}} {
+		tmpl := envStack(t, env).template
+		dc, err := distributionConfig(tmpl)
+		require.NoError(t, err)
+		logBucketID := dc["Logging"].(obj)["Bucket"].(obj)["Fn::GetAtt"].([]any)[0].(string)
+		require.NotEqual(t, siteBucketID(tmpl), logBucketID, "logs go to their own bucket")
+
+		logs := resource(tmpl, logBucketID)
+		require.Equal(t, `{"BlockPublicAcls":true,"BlockPublicPolicy":true,"IgnorePublicAcls":true,"RestrictPublicBuckets":true}`, jsonString(logs["PublicAccessBlockConfiguration"]))
+		require.Contains(t, jsonString(logs["BucketEncryption"]), "AES256")
+		require.Contains(t, jsonString(logs["OwnershipControls"]), "BucketOwnerPreferred", "CloudFront standard logging writes with ACLs")
+		require.Contains(t, jsonString(logs["LifecycleConfiguration"]), `"ExpirationInDays":`+jsonString(want.expiration), env)
+		tlsOnly := false
+		for _, p := range resourcesOf(tmpl, "AWS::S3::BucketPolicy") {
+			tlsOnly = tlsOnly || (refTarget(p["Bucket"]) == logBucketID && strings.Contains(jsonString(p), `"aws:SecureTransport":"false"`))
+		}
+		require.True(t, tlsOnly, "%s: log bucket is TLS-only", env)
+
+		site := resource(tmpl, siteBucketID(tmpl))
+		require.Equal(t, logBucketID, refTarget(site["LoggingConfiguration"].(obj)["DestinationBucketName"]), "S3 server access logs")
+
+		stage, err := only(tmpl, "AWS::ApiGateway::Stage")
+		require.NoError(t, err)
+		format := stage["AccessLogSetting"].(obj)["Format"].(string)
+		for _, field := range []string{"$context.requestId", "$context.identity.sourceIp", "$context.status", "$context.responseLatency", "$context.path"} {
+			require.Contains(t, format, field)
+		}
+		require.True(t, json.Valid([]byte(strings.ReplaceAll(format, "$", ""))), "access log format is JSON")
+		require.Contains(t, jsonString(stage["MethodSettings"]), `"LoggingLevel":"ERROR"`)
+		require.Len(t, resourcesOf(tmpl, "AWS::ApiGateway::Account"), 1, "execution logging needs the account role")
+
+		groups := resourcesOf(tmpl, "AWS::Logs::LogGroup")
+		require.GreaterOrEqual(t, len(groups), 2, "API access logs and the Lambda's logs")
+		for id, g := range groups {
+			require.Equal(t, want.retention, g["RetentionInDays"], "%s %s has no retention", env, id)
+		}
+		fn, err := apiFunction(tmpl)
+		require.NoError(t, err)
+		require.NotNil(t, fn["LoggingConfig"], "the Lambda logs to its own group")
+	}
+}
+
+func TestThrottlingPerEnvironment(t *testing.T) {
+	for env, want := range map[string][2]float64{"dev": {20, 40}, "prod": {100, 200}} {
+		tmpl := envStack(t, env).template
+		stage, err := only(tmpl, "AWS::ApiGateway::Stage")
+		require.NoError(t, err)
+		settings := asSlice(stage["MethodSettings"])[0].(obj)
+		require.Equal(t, want[0], settings["ThrottlingRateLimit"], env)
+		require.Equal(t, want[1], settings["ThrottlingBurstLimit"], env)
+		plan, err := only(tmpl, "AWS::ApiGateway::UsagePlan")
+		require.NoError(t, err)
+		require.Equal(t, want[0], plan["Throttle"].(obj)["RateLimit"], env)
+	}
+}
+
+func TestProdTerminationProtection(t *testing.T) {
+	cfg := appConfig(t)
+	for env, want := range map[string]bool{"dev": false, "prod": true} {
+		app := awscdk.NewApp(nil)
+		ec := cfg.Environments[env]
+		ec.WebDir = jsii.String("")
+		ec.BackendUrl = "https://backend.example.com"
+		stack, err := stacks.NewSiteStack(app, "T", &stacks.SiteStackProps{EnvName: env, Config: ec, ModuleRoot: repoRoot(t)})
+		require.NoError(t, err)
+		require.Equal(t, want, *stack.TerminationProtection(), env)
+	}
+}
+
+// TestNoUnexplainedWildcards: a policy of ours with a "*" resource must sit
+// on a resource whose IAM5 finding is suppressed with a reason.
+func TestNoUnexplainedWildcards(t *testing.T) {
+	for _, env := range []string{"dev", "prod"} {
+		tmpl := envStack(t, env).template
+		for id, p := range resourcesOf(tmpl, "AWS::IAM::Policy") {
+			if !strings.Contains(jsonString(p["PolicyDocument"]), `"Resource":"*"`) {
+				continue
+			}
+			require.Contains(t, jsonString(resourceEntry(tmpl, id)["Metadata"]), "AwsSolutions-IAM5", "%s: %s has a * resource without a reason", env, id)
+		}
+		for id, r := range resourcesOf(tmpl, "AWS::IAM::Role") {
+			for _, pol := range asSlice(r["Policies"]) {
+				require.NotContains(t, jsonString(pol), `"Resource":"*"`, "%s: inline policy of %s", env, id)
+			}
+		}
+	}
+}
+
+func TestStackConfigErrors(t *testing.T) {
+	cfg := appConfig(t)
+	ec := cfg.Environments["dev"]
+	ec.LogRetentionDays = 45
+	_, err := stacks.NewSiteStack(awscdk.NewApp(nil), "Bad", &stacks.SiteStackProps{EnvName: "dev", Config: ec, ModuleRoot: repoRoot(t)})
+	require.ErrorContains(t, err, "environment dev: logRetentionDays 45 is not a CloudWatch Logs retention period; use one of [1 3 5 7 14 30")
+
+	ec = cfg.Environments["dev"]
+	ec.HostedZoneId = "Z123"
+	_, err = stacks.NewSiteStack(awscdk.NewApp(nil), "Bad", &stacks.SiteStackProps{EnvName: "dev", Config: ec, ModuleRoot: repoRoot(t)})
+	require.ErrorContains(t, err, "set both hostedZoneId and hostedZoneName")
+}
+
+// TestCustomDomainWithZone: alias records over IPv4 and IPv6 per name.
+func TestCustomDomainWithZone(t *testing.T) {
+	cfg := appConfig(t)
+	ec := cfg.Environments["prod"]
+	ec.Account = *testEnv.Account
+	ec.DomainNames = []string{"www.example.com"}
+	ec.CertificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
+	ec.HostedZoneId, ec.HostedZoneName = "Z0123456789ABC", "example.com"
+	ec.WebAclArn = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/site/11111111-2222-3333-4444-555555555555"
+	ec.WebDir = jsii.String("")
+	app := awscdk.NewApp(nil)
+	stack, err := stacks.NewSiteStack(app, "Domain", &stacks.SiteStackProps{EnvName: "prod", Config: ec, ModuleRoot: repoRoot(t)})
+	require.NoError(t, err)
+	tmpl := toMap(t, templateOf(stack))
+	var types []string
+	for _, r := range resourcesOf(tmpl, "AWS::Route53::RecordSet") {
+		require.Equal(t, "www.example.com.", r["Name"])
+		require.Equal(t, "Z0123456789ABC", r["HostedZoneId"])
+		types = append(types, r["Type"].(string))
+	}
+	slices.Sort(types)
+	require.Equal(t, []string{"A", "AAAA"}, types)
+	dc, err := distributionConfig(tmpl)
+	require.NoError(t, err)
+	require.Equal(t, ec.WebAclArn, dc["WebACLId"])
+	require.Contains(t, jsonString(tmpl["Outputs"].(obj)["SiteUrl"]), "https://www.example.com")
+}
+
+func readRepoFile(t *testing.T, rel string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(repoRoot(t), rel))
+	require.NoError(t, err)
+	return string(b)
+}
+
+func templateOf(stack awscdk.Stack) assertions.Template {
+	return assertions.Template_FromStack(stack, nil)
+}
