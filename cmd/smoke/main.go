@@ -1,0 +1,203 @@
+// Command smoke checks a deployed site and names the pitfall (from
+// PITFALLS.md) behind every failure.
+//
+// Usage:
+//
+//	go run ./cmd/smoke [flags] URL
+//	go run ./cmd/smoke [flags] -outputs cdk-outputs.json [-stack NAME]
+//
+// URL is the site's base, such as https://d111111abcdef8.cloudfront.net;
+// -outputs reads it from the SiteUrl output in the file written by
+// `cdk deploy --outputs-file`. Flags may come before or after URL.
+//
+// Exit status: 0 when every check passes, 1 when any check fails, 2 for a
+// usage error or when the host cannot be reached at all.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/one-origin/staticsitewithapi/internal/smoke"
+)
+
+// Exit codes.
+const (
+	exitOK     = 0
+	exitFailed = 1
+	exitUsage  = 2
+)
+
+const (
+	progName    = "smoke"
+	usageHeader = `Usage: go run ./cmd/smoke [flags] URL
+       go run ./cmd/smoke [flags] -outputs cdk-outputs.json [-stack NAME]
+
+Checks a deployed site (SPA + API behind one CloudFront domain) and names the
+pitfall behind every failure. Exit status: 0 all checks passed, 1 a check
+failed, 2 usage error or host unreachable.
+
+Flags:
+`
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run is the whole command; it returns the exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet(progName, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usageHeader)
+		fs.PrintDefaults()
+	}
+	var (
+		apiPrefix = fs.String("api-prefix", smoke.DefaultApiPrefix, "path under which CloudFront routes to the API")
+		health    = fs.String("health", "", "GET route answering 2xx JSON (default <api-prefix>/health)")
+		echo      = fs.String("echo", "", "POST route echoing its JSON body (default <api-prefix>/echo)")
+		origin    = fs.String("origin", "", "also check a CORS preflight from this origin, e.g. http://localhost:5173")
+		timeout   = fs.Duration("timeout", smoke.DefaultTimeout, "limit for each request")
+		retries   = fs.Int("retries", smoke.DefaultRetries, fmt.Sprintf("repeats after a network error or 5xx, 0 to %d", smoke.MaxRetries))
+		deadline  = fs.Duration("deadline", smoke.DefaultDeadline, "limit for the whole run")
+		asJSON    = fs.Bool("json", false, "print a machine-readable JSON report")
+		outputs   = fs.String("outputs", "", "read the site URL from the SiteUrl output in this `file`, written by cdk deploy --outputs-file")
+		stack     = fs.String("stack", "", "stack to read from -outputs when several have a SiteUrl")
+	)
+
+	// The flag package stops at the first argument that is not a flag; go on
+	// parsing after it so that "smoke URL -json" works too.
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return exitOK
+			}
+			return exitUsage
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+
+	usageErr := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "%s: %s\n", progName, fmt.Sprintf(format, a...))
+		fmt.Fprintf(stderr, "Run with -h for usage.\n")
+		return exitUsage
+	}
+
+	var base string
+	switch {
+	case *outputs != "" && len(positional) > 0:
+		return usageErr("give either URL or -outputs, not both")
+	case *outputs != "":
+		data, err := os.ReadFile(*outputs)
+		if err != nil {
+			return usageErr("-outputs: %v", err)
+		}
+		base, err = smoke.SiteUrlFromOutputs(data, *stack)
+		if err != nil {
+			return usageErr("-outputs %s: %v", *outputs, err)
+		}
+	case *stack != "":
+		return usageErr("-stack needs -outputs")
+	case len(positional) == 0:
+		return usageErr("missing URL: give the site's URL (e.g. https://d111111abcdef8.cloudfront.net) or -outputs cdk-outputs.json")
+	case len(positional) > 1:
+		return usageErr("expected one URL, got %d: %s", len(positional), strings.Join(positional, " "))
+	default:
+		base = positional[0]
+	}
+	if *timeout <= 0 {
+		return usageErr("-timeout must be positive, got %s", *timeout)
+	}
+	if *deadline <= 0 {
+		return usageErr("-deadline must be positive, got %s", *deadline)
+	}
+
+	cfg := smoke.Config{
+		BaseURL:    base,
+		ApiPrefix:  *apiPrefix,
+		HealthPath: *health,
+		EchoPath:   *echo,
+		Origin:     *origin,
+		Timeout:    *timeout,
+		Retries:    retries,
+		Deadline:   *deadline,
+	}
+	if err := cfg.Validate(); err != nil {
+		return usageErr("%s", strings.ReplaceAll(err.Error(), "\n", "; "))
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	// No client-wide timeout: Run bounds every attempt and the whole run.
+	rep := smoke.Run(ctx, cfg, &http.Client{})
+
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false) // details quote HTML and "->"; keep them readable
+		if err := enc.Encode(rep); err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", progName, err)
+			return exitUsage
+		}
+	} else {
+		writeText(stdout, rep)
+	}
+
+	switch {
+	case rep.Error != "":
+		fmt.Fprintf(stderr, "%s: %s\n", progName, rep.Error)
+		return exitUsage
+	case !rep.OK:
+		return exitFailed
+	}
+	return exitOK
+}
+
+// writeText prints one line per check; a failure line carries the pitfall
+// ID and the fix so that it can be read on its own in a CI log.
+func writeText(w io.Writer, rep smoke.Report) {
+	fmt.Fprintf(w, "smoke check of %s\n", rep.URL)
+	failed := 0
+	for _, c := range rep.Checks {
+		if c.OK {
+			fmt.Fprintf(w, "PASS %-17s %s\n", c.Name, c.Detail)
+			continue
+		}
+		failed++
+		id := string(c.Pitfall)
+		if id == "" {
+			id = "no known pitfall"
+		}
+		fmt.Fprintf(w, "FAIL %-17s [%s] %s | fix: %s\n", c.Name, id, c.Detail, c.Fix)
+	}
+	switch {
+	case rep.Error != "":
+		fmt.Fprintf(w, "NOT CHECKED: %s\n", rep.Error)
+	case failed == 0:
+		fmt.Fprintf(w, "OK: all %d checks passed\n", len(rep.Checks))
+	default:
+		var ids []string
+		for _, id := range rep.Pitfalls() {
+			ids = append(ids, string(id))
+		}
+		summary := fmt.Sprintf("FAILED: %d of %d checks", failed, len(rep.Checks))
+		if len(ids) > 0 {
+			summary += "; pitfalls: " + strings.Join(ids, ", ") + " (see docs/smoke.md)"
+		}
+		fmt.Fprintln(w, summary)
+	}
+}

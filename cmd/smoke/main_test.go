@@ -1,0 +1,258 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// recorded reads a body replayed by the smoke package's tests.
+func recorded(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "internal", "smoke", "testdata", name))
+	require.NoError(t, err)
+	return b
+}
+
+// newSite serves a minimal healthy site on loopback; brokenPost, when set,
+// answers every POST instead (a recorded failure).
+func newSite(t *testing.T, brokenPost http.HandlerFunc) *httptest.Server {
+	index := recorded(t, "index.html")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && brokenPost != nil {
+			brokenPost(w, r)
+			return
+		}
+		if !strings.HasPrefix(r.URL.Path, "/api/") {
+			w.Header().Set("Content-Type", "text/html")
+			_, _ = w.Write(index)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case r.URL.Path == "/api/health":
+			_, _ = io.WriteString(w, `{"status":"ok"}`)
+		case r.URL.Path == "/api/echo" && r.Method == http.MethodPost:
+			b, _ := io.ReadAll(r.Body)
+			_, _ = io.WriteString(w, `{"echo":`+string(b)+`,"method":"POST","path":"/api/echo"}`)
+		case r.Method == http.MethodOptions:
+			w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+			w.WriteHeader(http.StatusNoContent)
+		default:
+			w.WriteHeader(http.StatusNotFound)
+			_, _ = io.WriteString(w, `{"error":"not found"}`)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// edgeMethods replays CloudFront's 403 for a method the behavior refuses.
+func edgeMethods(t *testing.T) http.HandlerFunc {
+	page := recorded(t, "cloudfront-403-method.txt")
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.Header().Set("Server", "CloudFront")
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = w.Write(page)
+	}
+}
+
+func gatewayTimeout(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusGatewayTimeout)
+}
+
+func closedPort(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close())
+	return "http://" + addr
+}
+
+func runCmd(args ...string) (code int, stdout, stderr string) {
+	var out, errOut bytes.Buffer
+	code = run(args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func writeOutputs(t *testing.T, content string) string {
+	p := filepath.Join(t.TempDir(), "cdk-outputs.json")
+	require.NoError(t, os.WriteFile(p, []byte(content), 0o600))
+	return p
+}
+
+func TestHealthySiteExitsZero(t *testing.T) {
+	srv := newSite(t, nil)
+	code, out, errOut := runCmd(srv.URL)
+	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
+	require.Contains(t, out, "PASS root")
+	require.Contains(t, out, "PASS api-echo")
+	require.Contains(t, out, "OK: all 5 checks passed")
+	require.NotContains(t, out, "FAIL")
+}
+
+func TestFailureLineNamesPitfallAndFix(t *testing.T) {
+	srv := newSite(t, edgeMethods(t))
+	code, out, _ := runCmd("-retries", "0", srv.URL)
+	require.Equal(t, 1, code, out)
+	var line string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "FAIL ") {
+			require.Empty(t, line, "only the echo check fails:\n%s", out)
+			line = l
+		}
+	}
+	require.Contains(t, line, "api-echo")
+	require.Contains(t, line, "[edge-methods]")
+	require.Contains(t, line, "| fix: allow all seven methods on the API behavior")
+	require.Contains(t, out, "pitfalls: edge-methods")
+}
+
+func TestOriginTimeoutExitsOne(t *testing.T) {
+	srv := newSite(t, gatewayTimeout)
+	code, out, _ := runCmd("-retries", "0", srv.URL)
+	require.Equal(t, 1, code, out)
+	require.Contains(t, out, "[origin-timeout]")
+}
+
+func TestJSONReport(t *testing.T) {
+	type check struct {
+		Name    string  `json:"name"`
+		OK      *bool   `json:"ok"`
+		Pitfall *string `json:"pitfall"`
+		Detail  string  `json:"detail"`
+		Fix     *string `json:"fix"`
+	}
+	type report struct {
+		URL    string  `json:"url"`
+		OK     bool    `json:"ok"`
+		Checks []check `json:"checks"`
+	}
+
+	t.Run("failing", func(t *testing.T) {
+		srv := newSite(t, edgeMethods(t))
+		// Flags after the URL work too.
+		code, out, _ := runCmd(srv.URL, "-json", "-retries", "0", "-origin", "http://localhost:5173")
+		require.Equal(t, 1, code, out)
+		var rep report
+		require.NoError(t, json.Unmarshal([]byte(out), &rep), out)
+		require.Equal(t, srv.URL, rep.URL)
+		require.False(t, rep.OK)
+		require.Len(t, rep.Checks, 6)
+		for _, c := range rep.Checks {
+			require.NotNil(t, c.OK, "every check has ok")
+			require.NotNil(t, c.Pitfall, "every check has pitfall")
+			require.NotNil(t, c.Fix, "every check has fix")
+			require.NotEmpty(t, c.Detail)
+			if c.Name == "api-echo" {
+				require.False(t, *c.OK)
+				require.Equal(t, "edge-methods", *c.Pitfall)
+				require.NotEmpty(t, *c.Fix)
+			} else {
+				require.True(t, *c.OK, c.Name)
+				require.Empty(t, *c.Pitfall)
+			}
+		}
+	})
+	t.Run("passing", func(t *testing.T) {
+		srv := newSite(t, nil)
+		code, out, _ := runCmd("-json", srv.URL)
+		require.Equal(t, 0, code, out)
+		var rep report
+		require.NoError(t, json.Unmarshal([]byte(out), &rep), out)
+		require.True(t, rep.OK)
+		require.Len(t, rep.Checks, 5)
+	})
+}
+
+func TestOutputsFile(t *testing.T) {
+	srv := newSite(t, nil)
+	other := newSite(t, edgeMethods(t))
+	one := writeOutputs(t, `{"StaticSite-dev": {"SiteUrl": "`+srv.URL+`", "DistributionId": "E1", "BucketName": "b", "ApiExecuteUrl": "https://x.execute-api.ap-southeast-2.amazonaws.com/dev/"}}`)
+	two := writeOutputs(t, `{"StaticSite-dev": {"SiteUrl": "`+srv.URL+`"}, "StaticSite-prod": {"SiteUrl": "`+other.URL+`"}}`)
+
+	code, out, errOut := runCmd("-outputs", one)
+	require.Equal(t, 0, code, out+errOut)
+	require.Contains(t, out, "smoke check of "+srv.URL)
+
+	code, out, _ = runCmd("-outputs", two, "-stack", "StaticSite-dev")
+	require.Equal(t, 0, code, out)
+
+	code, out, _ = runCmd("-outputs", two, "-stack", "StaticSite-prod", "-retries", "0")
+	require.Equal(t, 1, code, out)
+	require.Contains(t, out, "smoke check of "+other.URL)
+
+	code, _, errOut = runCmd("-outputs", two)
+	require.Equal(t, 2, code)
+	require.Contains(t, errOut, "choose one with -stack: StaticSite-dev, StaticSite-prod")
+}
+
+func TestUsageErrorsExitTwo(t *testing.T) {
+	srv := newSite(t, nil)
+	good := writeOutputs(t, `{"S": {"SiteUrl": "`+srv.URL+`"}}`)
+	bad := writeOutputs(t, `not json`)
+	tests := []struct {
+		name   string
+		args   []string
+		stderr string
+	}{
+		{"no URL", nil, "missing URL"},
+		{"two URLs", []string{srv.URL, srv.URL}, "expected one URL, got 2"},
+		{"URL and -outputs", []string{"-outputs", good, srv.URL}, "either URL or -outputs"},
+		{"-stack without -outputs", []string{"-stack", "S", srv.URL}, "-stack needs -outputs"},
+		{"unknown flag", []string{"-verbose", srv.URL}, "flag provided but not defined: -verbose"},
+		{"bad duration", []string{"-timeout", "soon", srv.URL}, "invalid value"},
+		{"zero timeout", []string{"-timeout", "0", srv.URL}, "-timeout must be positive"},
+		{"zero deadline", []string{"-deadline", "0s", srv.URL}, "-deadline must be positive"},
+		{"too many retries", []string{"-retries", "9", srv.URL}, "retries 9 is out of range: use 0 to 5"},
+		{"not a URL", []string{"d111111abcdef8.cloudfront.net"}, "not an http(s) URL"},
+		{"origin with a path", []string{"-origin", "http://localhost:5173/", srv.URL}, "with no path"},
+		{"bad prefix", []string{"-api-prefix", "/", srv.URL}, "API prefix"},
+		{"missing outputs file", []string{"-outputs", filepath.Join(t.TempDir(), "nope.json")}, "no such file"},
+		{"outputs not JSON", []string{"-outputs", bad}, "not a cdk outputs file"},
+		{"unknown stack", []string{"-outputs", good, "-stack", "T"}, `stack "T" is not in the outputs file; stacks in the file: S`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runCmd(tt.args...)
+			require.Equal(t, 2, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
+			require.Contains(t, errOut, tt.stderr)
+			require.Empty(t, out, "nothing is checked after a usage error")
+		})
+	}
+}
+
+func TestHelpExitsZero(t *testing.T) {
+	code, _, errOut := runCmd("-h")
+	require.Equal(t, 0, code)
+	require.Contains(t, errOut, "Usage: go run ./cmd/smoke")
+	require.Contains(t, errOut, "-outputs")
+}
+
+func TestUnreachableHostExitsTwo(t *testing.T) {
+	base := closedPort(t)
+	code, out, errOut := runCmd("-retries", "0", base)
+	require.Equal(t, 2, code, out)
+	require.Contains(t, errOut, "cannot reach "+base)
+	require.Contains(t, errOut, "connection refused")
+
+	code, out, _ = runCmd("-json", "-retries", "1", base)
+	require.Equal(t, 2, code)
+	var rep struct {
+		Unreachable bool   `json:"unreachable"`
+		Error       string `json:"error"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &rep), out)
+	require.True(t, rep.Unreachable)
+	require.Contains(t, rep.Error, "connection refused")
+}

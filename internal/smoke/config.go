@@ -1,0 +1,181 @@
+package smoke
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+)
+
+const (
+	// DefaultApiPrefix is the path under which CloudFront routes to the API,
+	// the construct's default ApiPrefix.
+	DefaultApiPrefix = "/api"
+
+	// DefaultTimeout bounds one request attempt, body included.
+	DefaultTimeout = 10 * time.Second
+
+	// DefaultRetries is how many times a request is repeated after a network
+	// error or a 5xx answer.
+	DefaultRetries = 2
+
+	// MaxRetries is the largest accepted Config.Retries; it keeps a run
+	// against a broken site short.
+	MaxRetries = 5
+
+	// DefaultBackoff is the wait before the first retry; it doubles for each
+	// further retry.
+	DefaultBackoff = 250 * time.Millisecond
+
+	// DefaultDeadline bounds a whole Run, so a site that accepts connections
+	// but never answers cannot keep a CI job waiting.
+	DefaultDeadline = 2 * time.Minute
+
+	// DeepLinkPath is the client-side route requested to check the SPA
+	// fallback. It has no file extension, like any SPA route.
+	DeepLinkPath = "/smoke-deep/link"
+
+	// UnknownRoutePrefix starts the last segment of the API path used to
+	// check that API errors are not masked; a random suffix follows it.
+	UnknownRoutePrefix = "smoke-no-such-route-"
+)
+
+// Config says which site to check and how patiently. Zero fields take their
+// defaults; Run never modifies the caller's Config.
+type Config struct {
+	// BaseURL is the site's base URL, for example
+	// "https://d111111abcdef8.cloudfront.net" (the stack's SiteUrl output).
+	// It must be http or https with a host and no query or fragment; a path
+	// is kept as a prefix of every request path. Required.
+	BaseURL string
+
+	// ApiPrefix is the path under which CloudFront routes requests to the
+	// API. It must start with "/" and must not be "/" alone.
+	// Default: DefaultApiPrefix ("/api").
+	ApiPrefix string
+
+	// HealthPath is a GET route that answers 2xx JSON.
+	// Default: ApiPrefix + "/health".
+	HealthPath string
+
+	// EchoPath is a POST route that answers 2xx JSON containing the JSON
+	// body it was sent.
+	// Default: ApiPrefix + "/echo".
+	EchoPath string
+
+	// Origin, when set, adds the CORS preflight check and is sent as the
+	// Origin header of the echo request. It must be scheme://host[:port].
+	// Default: "" (no CORS check).
+	Origin string
+
+	// Timeout bounds one request attempt, reading the body included.
+	// Default: DefaultTimeout (10 s).
+	Timeout time.Duration
+
+	// Retries is how many times a request is repeated after a network error
+	// or a 5xx answer, at most MaxRetries. 4xx answers are never retried.
+	// Default: DefaultRetries (2).
+	Retries *int
+
+	// Backoff is the wait before the first retry; it doubles for each
+	// further retry.
+	// Default: DefaultBackoff (250 ms).
+	Backoff time.Duration
+
+	// Deadline bounds the whole run; checks that could not finish in time
+	// fail with a message that says so.
+	// Default: DefaultDeadline (2 min).
+	Deadline time.Duration
+}
+
+// resolved is a validated copy of a Config with its defaults applied.
+type resolved struct {
+	Config
+	base    *url.URL
+	retries int
+}
+
+// Validate reports every problem with c, joined, or nil when Run can use it.
+func (c Config) Validate() error {
+	_, err := c.resolve()
+	return err
+}
+
+// resolve validates a copy of c and applies the defaults to it.
+func (c Config) resolve() (*resolved, error) {
+	var errs []error
+	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+
+	r := &resolved{Config: c, retries: DefaultRetries}
+	if c.BaseURL == "" {
+		add("the site URL is missing: give the SiteUrl output, for example https://d111111abcdef8.cloudfront.net")
+	} else if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		add("site URL %q is not an http(s) URL with a host; write it like https://d111111abcdef8.cloudfront.net", c.BaseURL)
+	} else if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		add("site URL %q must not have a query, fragment or user info; use %q", c.BaseURL, u.Scheme+"://"+u.Host+u.Path)
+	} else {
+		u.Path = strings.TrimRight(u.Path, "/")
+		u.RawPath = ""
+		r.base = u
+	}
+
+	if r.ApiPrefix == "" {
+		r.ApiPrefix = DefaultApiPrefix
+	}
+	r.ApiPrefix = strings.TrimRight(r.ApiPrefix, "/")
+	if !strings.HasPrefix(r.ApiPrefix, "/") || strings.ContainsAny(r.ApiPrefix, "*?# ") {
+		add("API prefix %q is invalid: it must be a path below the root without wildcards, for example /api", c.ApiPrefix)
+	}
+	if r.HealthPath == "" {
+		r.HealthPath = r.ApiPrefix + "/health"
+	}
+	if r.EchoPath == "" {
+		r.EchoPath = r.ApiPrefix + "/echo"
+	}
+	for _, p := range []struct{ name, value string }{{"health", r.HealthPath}, {"echo", r.EchoPath}} {
+		if !strings.HasPrefix(p.value, "/") || strings.ContainsAny(p.value, "?# ") {
+			add("%s path %q is invalid: it must be an absolute path such as %s/%s", p.name, p.value, DefaultApiPrefix, p.name)
+		}
+	}
+
+	if c.Origin != "" {
+		u, err := url.Parse(c.Origin)
+		switch {
+		case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+			add("origin %q is not an origin; write scheme://host[:port], for example http://localhost:5173", c.Origin)
+		case u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil:
+			add("origin %q must be only scheme://host[:port], with no path or trailing slash; use %q", c.Origin, u.Scheme+"://"+u.Host)
+		}
+	}
+
+	if r.Timeout == 0 {
+		r.Timeout = DefaultTimeout
+	} else if r.Timeout < 0 {
+		add("timeout %s must be positive", c.Timeout)
+	}
+	if c.Retries != nil {
+		r.retries = *c.Retries
+		if r.retries < 0 || r.retries > MaxRetries {
+			add("retries %d is out of range: use 0 to %d", r.retries, MaxRetries)
+		}
+	}
+	if r.Backoff == 0 {
+		r.Backoff = DefaultBackoff
+	} else if r.Backoff < 0 {
+		add("backoff %s must be positive", c.Backoff)
+	}
+	if r.Deadline == 0 {
+		r.Deadline = DefaultDeadline
+	} else if r.Deadline < 0 {
+		add("deadline %s must be positive", c.Deadline)
+	}
+	return r, errors.Join(errs...)
+}
+
+// url returns the absolute URL of path on the site.
+func (r *resolved) url(path string) string {
+	u := *r.base
+	u.Path = r.base.Path + path
+	return u.String()
+}

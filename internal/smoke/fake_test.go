@@ -1,0 +1,173 @@
+package smoke_test
+
+import (
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// allowedOrigin is the one origin the fake site's CORS policy allows.
+const allowedOrigin = "https://app.example.com"
+
+// testdata returns a recorded body from testdata/.
+func testdata(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	require.NoError(t, err)
+	return b
+}
+
+// replay writes a recorded response: the headers given as name/value
+// pairs, the status, and body exactly as stored.
+func replay(w http.ResponseWriter, status int, body []byte, headers ...string) {
+	for i := 0; i+1 < len(headers); i += 2 {
+		w.Header().Add(headers[i], headers[i+1])
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// fakeSite behaves like a correctly deployed distribution: S3 with the SPA
+// rewrite function for non-API paths, the default Go backend under prefix,
+// CloudFront's CORS policy for allowedOrigin. A scenario's override sees
+// every request first and returns true when it answered it.
+type fakeSite struct {
+	t        testing.TB
+	prefix   string
+	index    []byte
+	override func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool
+
+	mu       sync.Mutex
+	requests map[string]int // "METHOD /path" -> count
+}
+
+func newFakeSite(t testing.TB, override func(*fakeSite, http.ResponseWriter, *http.Request) bool) *fakeSite {
+	return &fakeSite{t: t, prefix: "/api", index: testdata(t, "index.html"), override: override, requests: map[string]int{}}
+}
+
+// start serves the site on a loopback port for the test's lifetime.
+func (s *fakeSite) start() *httptest.Server {
+	srv := httptest.NewServer(s)
+	s.t.Cleanup(srv.Close)
+	return srv
+}
+
+// count returns how many requests the site got for "METHOD /path".
+func (s *fakeSite) count(key string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.requests[key]
+}
+
+// countPrefix counts requests whose "METHOD /path" starts with prefix.
+func (s *fakeSite) countPrefix(prefix string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for k, v := range s.requests {
+		if strings.HasPrefix(k, prefix) {
+			n += v
+		}
+	}
+	return n
+}
+
+func (s *fakeSite) isApi(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, s.prefix+"/")
+}
+
+func (s *fakeSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.requests[r.Method+" "+r.URL.Path]++
+	s.mu.Unlock()
+	if s.override != nil && s.override(s, w, r) {
+		return
+	}
+	if s.isApi(r) {
+		s.api(w, r)
+		return
+	}
+	s.s3(w, r)
+}
+
+// s3 is the default behavior: the viewer-request function rewrites
+// extension-less paths to /index.html, and S3 with OAC answers 403
+// AccessDenied for a missing key. Cached answers are normal here.
+func (s *fakeSite) s3(w http.ResponseWriter, r *http.Request) {
+	p := r.URL.Path
+	if !strings.Contains(p[strings.LastIndex(p, "/")+1:], ".") {
+		p = "/index.html"
+	}
+	if p != "/index.html" {
+		replay(w, http.StatusForbidden, testdata(s.t, "s3-access-denied.xml"),
+			"Content-Type", "application/xml", "Server", "AmazonS3", "X-Cache", "Error from cloudfront")
+		return
+	}
+	replay(w, http.StatusOK, s.index,
+		"Content-Type", "text/html", "Server", "AmazonS3", "X-Cache", "Hit from cloudfront", "Age", "120")
+}
+
+// api is the API behavior: CloudFront's CORS policy plus the default
+// backend (apihandler) behind API Gateway's {proxy+}.
+func (s *fakeSite) api(w http.ResponseWriter, r *http.Request) {
+	if w.Header().Get("X-Cache") == "" {
+		w.Header().Set("X-Cache", "Miss from cloudfront")
+	}
+	if r.Header.Get("Origin") == allowedOrigin {
+		w.Header().Set("Access-Control-Allow-Origin", allowedOrigin)
+		w.Header().Set("Vary", "Origin")
+	}
+	if r.Method == http.MethodOptions {
+		if r.Header.Get("Origin") == allowedOrigin {
+			w.Header().Set("Access-Control-Allow-Methods", "GET,HEAD,OPTIONS,PUT,PATCH,POST,DELETE")
+			w.Header().Set("Access-Control-Allow-Headers", "Content-Type,Authorization,X-Requested-With")
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	rel := strings.TrimPrefix(r.URL.Path, s.prefix)
+	switch {
+	case rel == "/health" && r.Method == http.MethodGet:
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "time": "2025-01-01T00:00:00Z"})
+	case rel == "/echo" && r.Method == http.MethodPost:
+		body, err := io.ReadAll(r.Body)
+		if err != nil || !json.Valid(body) {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid JSON body"})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"echo": json.RawMessage(body), "method": r.Method, "path": r.URL.Path})
+	case rel == "/health" || rel == "/echo":
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "method not allowed"})
+	default:
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "not found", "path": r.URL.Path})
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, _ := json.Marshal(v)
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// closedPort returns a loopback URL on which nothing listens.
+func closedPort(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close())
+	return "http://" + addr
+}

@@ -1,0 +1,409 @@
+package smoke
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// The names of the checks, in the order Run performs them.
+const (
+	CheckRoot         = "root"
+	CheckDeepLink     = "deep-link"
+	CheckHealth       = "api-health"
+	CheckEcho         = "api-echo"
+	CheckUnknownRoute = "api-unknown-route"
+	CheckPreflight    = "cors-preflight"
+)
+
+// maxBody caps how much of a response body is read; the checks need only
+// the start of an error page and small JSON documents.
+const maxBody = 1 << 20
+
+const userAgent = "staticsitewithapi-smoke/1"
+
+// Check is the outcome of one check.
+type Check struct {
+	// Name is one of the Check* constants.
+	Name string `json:"name"`
+	// OK is true when the site behaved as expected.
+	OK bool `json:"ok"`
+	// Pitfall names the cause of a failure; "" when the check passed or the
+	// failure matches no known pitfall.
+	Pitfall PitfallID `json:"pitfall"`
+	// Detail says what was requested and what came back.
+	Detail string `json:"detail"`
+	// Fix is a one-line remedy; "" when the check passed.
+	Fix string `json:"fix"`
+}
+
+// Report is the outcome of Run.
+type Report struct {
+	// URL is the site's base URL as given in Config.BaseURL.
+	URL string `json:"url"`
+	// OK is true when every check passed and Error is empty.
+	OK bool `json:"ok"`
+	// Unreachable is true when the first request could not connect at all
+	// (connection refused, DNS failure): the site was not checked.
+	Unreachable bool `json:"unreachable,omitempty"`
+	// Error is set when the site could not be checked: an invalid Config or
+	// an unreachable host.
+	Error string `json:"error,omitempty"`
+	// Checks holds one entry per check performed, in order.
+	Checks []Check `json:"checks"`
+}
+
+// Pitfalls returns the distinct pitfall IDs of the failed checks, sorted.
+func (r Report) Pitfalls() []PitfallID {
+	var ids []PitfallID
+	for _, c := range r.Checks {
+		if !c.OK && c.Pitfall != "" && !slices.Contains(ids, c.Pitfall) {
+			ids = append(ids, c.Pitfall)
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// Run checks the site described by cfg and reports every check. It sends
+// requests only to cfg.BaseURL, through client (nil means a plain
+// http.Client), and returns within cfg.Deadline or when ctx ends, whichever
+// comes first. Run does not modify cfg.
+func Run(ctx context.Context, cfg Config, client *http.Client) Report {
+	rep := Report{URL: cfg.BaseURL, Checks: []Check{}}
+	c, err := cfg.resolve()
+	if err != nil {
+		rep.Error = "invalid configuration: " + err.Error()
+		return rep
+	}
+	if client == nil {
+		client = &http.Client{}
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.Deadline)
+	defer cancel()
+	r := &runner{cfg: c, client: client}
+
+	root, rootBody, err := r.checkRoot(ctx)
+	rep.Checks = append(rep.Checks, root)
+	if err != nil && cannotConnect(err) {
+		rep.Unreachable = true
+		rep.Error = "cannot reach " + cfg.BaseURL + ": " + err.Error()
+		return rep
+	}
+	rep.Checks = append(rep.Checks,
+		r.checkDeepLink(ctx, rootBody),
+		r.checkHealth(ctx),
+		r.checkEcho(ctx),
+		r.checkUnknownRoute(ctx),
+	)
+	if c.Origin != "" {
+		rep.Checks = append(rep.Checks, r.checkPreflight(ctx))
+	}
+	rep.OK = true
+	for _, ch := range rep.Checks {
+		rep.OK = rep.OK && ch.OK
+	}
+	return rep
+}
+
+type runner struct {
+	cfg    *resolved
+	client *http.Client
+}
+
+// fetch sends one request, repeating it after a network error or a 5xx
+// answer up to cfg.retries times with doubling backoff. err is set only
+// when no answer arrived.
+func (r *runner) fetch(ctx context.Context, method, path string, api bool, body []byte, hdr http.Header) (Response, error) {
+	for attempt := 0; ; attempt++ {
+		resp, err := r.once(ctx, method, path, body, hdr)
+		resp.Method, resp.Path, resp.Api = method, path, api
+		retry := ctx.Err() == nil &&
+			((err != nil && !isDNSError(err)) || (err == nil && resp.Status >= 500))
+		if !retry || attempt >= r.cfg.retries {
+			return resp, err
+		}
+		t := time.NewTimer(r.cfg.Backoff << attempt)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return resp, err
+		case <-t.C:
+		}
+	}
+}
+
+// once sends a single request and reads its body within cfg.Timeout.
+func (r *runner) once(ctx context.Context, method, path string, body []byte, hdr http.Header) (Response, error) {
+	actx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
+	defer cancel()
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(actx, method, r.cfg.url(path), rd)
+	if err != nil {
+		return Response{}, err
+	}
+	for k, vs := range hdr {
+		req.Header[k] = vs
+	}
+	req.Header.Set("User-Agent", userAgent)
+	resp, err := r.client.Do(req)
+	if err != nil {
+		return Response{}, r.explain(ctx, actx, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return Response{}, r.explain(ctx, actx, err)
+	}
+	return Response{Status: resp.StatusCode, Header: resp.Header, Body: b}, nil
+}
+
+// explain replaces context errors with what they mean for the user.
+func (r *runner) explain(ctx, attempt context.Context, err error) error {
+	switch {
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return fmt.Errorf("overall deadline of %s exceeded", r.cfg.Deadline)
+	case ctx.Err() != nil:
+		return fmt.Errorf("interrupted: %w", ctx.Err())
+	case errors.Is(attempt.Err(), context.DeadlineExceeded):
+		return fmt.Errorf("no answer within the %s timeout", r.cfg.Timeout)
+	}
+	return err
+}
+
+// cannotConnect reports whether err means no connection could be made:
+// DNS failure, connection refused, or no route to the host.
+func cannotConnect(err error) bool {
+	return isDNSError(err) ||
+		errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, syscall.EHOSTUNREACH) ||
+		errors.Is(err, syscall.ENETUNREACH)
+}
+
+func isDNSError(err error) bool {
+	var dns *net.DNSError
+	return errors.As(err, &dns)
+}
+
+// networkFix is the remedy for a request that got no answer at all.
+const networkFix = "check the URL and that the stack is deployed; if the origin is slow, raise the timeout above 30 s to see CloudFront's answer (a 504 is origin-timeout)"
+
+func pass(name, detail string) Check { return Check{Name: name, OK: true, Detail: detail} }
+
+// fail builds a failed check; fix defaults to the pitfall's fix.
+func fail(name string, id PitfallID, detail, fix string) Check {
+	if fix == "" {
+		fix = id.Fix()
+	}
+	return Check{Name: name, Pitfall: id, Detail: detail, Fix: fix}
+}
+
+func netFail(name, method, path string, err error) Check {
+	return fail(name, "", fmt.Sprintf("%s %s: %v", method, path, err), networkFix)
+}
+
+// describe summarises a response for a check's detail.
+func describe(r Response) string {
+	s := fmt.Sprintf("%s %s -> %d", r.Method, r.Path, r.Status)
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		s += " " + ct
+	}
+	if snip := snippet(r.Body, 120); snip != "" {
+		s += ": " + snip
+	}
+	return s
+}
+
+// snippet returns the start of b on one line, at most n runes.
+func snippet(b []byte, n int) string {
+	s := strings.Join(strings.Fields(strings.ToValidUTF8(string(b), "?")), " ")
+	if r := []rune(s); len(r) > n {
+		s = string(r[:n]) + "..."
+	}
+	return s
+}
+
+func is2xx(status int) bool { return status >= 200 && status < 300 }
+
+func randomToken() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
+	return hex.EncodeToString(b)
+}
+
+// checkRoot wants 200 text/html at "/". It returns the body for the deep
+// link comparison (nil unless the check passed) and the network error, if
+// any, so Run can tell an unreachable host.
+func (r *runner) checkRoot(ctx context.Context) (Check, []byte, error) {
+	hdr := http.Header{"Accept": {"text/html"}}
+	resp, err := r.fetch(ctx, http.MethodGet, "/", false, nil, hdr)
+	if err != nil {
+		return netFail(CheckRoot, http.MethodGet, "/", err), nil, err
+	}
+	if resp.Status == http.StatusOK && isHTML(resp) {
+		return pass(CheckRoot, describeOK(resp)), resp.Body, nil
+	}
+	if id := Diagnose(resp); id != "" {
+		return fail(CheckRoot, id, describe(resp), ""), nil, nil
+	}
+	return fail(CheckRoot, "", describe(resp)+"; want 200 text/html",
+		"upload the built frontend (index.html) to the bucket and make index.html the distribution's default root object"), nil, nil
+}
+
+// checkDeepLink wants a client-side route to serve the root's HTML.
+func (r *runner) checkDeepLink(ctx context.Context, rootBody []byte) Check {
+	hdr := http.Header{"Accept": {"text/html"}}
+	resp, err := r.fetch(ctx, http.MethodGet, DeepLinkPath, false, nil, hdr)
+	if err != nil {
+		return netFail(CheckDeepLink, http.MethodGet, DeepLinkPath, err)
+	}
+	if resp.Status == http.StatusOK && isHTML(resp) {
+		if rootBody == nil || bytes.Equal(resp.Body, rootBody) {
+			return pass(CheckDeepLink, describeOK(resp))
+		}
+		return fail(CheckDeepLink, SpaDeeplink, describe(resp)+"; the HTML differs from the root's index.html", "")
+	}
+	id := Diagnose(resp)
+	if id == "" || id == ErrorMasked {
+		id = SpaDeeplink
+	}
+	return fail(CheckDeepLink, id, describe(resp)+"; want the root's index.html", "")
+}
+
+// checkHealth wants two uncached 2xx JSON answers from the health route:
+// a caching API behavior shows itself on the second request at the latest.
+func (r *runner) checkHealth(ctx context.Context) Check {
+	path := r.cfg.HealthPath
+	hdr := http.Header{"Accept": {"application/json"}}
+	var last Response
+	for i := 1; i <= 2; i++ {
+		resp, err := r.fetch(ctx, http.MethodGet, path, true, nil, hdr)
+		if err != nil {
+			return netFail(CheckHealth, http.MethodGet, path, err)
+		}
+		if id := Diagnose(resp); id != "" {
+			return fail(CheckHealth, id, fmt.Sprintf("%s (request %d of 2)%s", describe(resp), i, cacheNote(resp)), "")
+		}
+		if !is2xx(resp.Status) || !isJSON(resp) {
+			return fail(CheckHealth, "", describe(resp)+"; want 2xx JSON",
+				"make the health path a GET route of the API that answers 2xx JSON (the default backend's "+DefaultApiPrefix+"/health does), or point the health path at one")
+		}
+		last = resp
+	}
+	return pass(CheckHealth, describeOK(last)+" twice, not from cache"+cacheNote(last))
+}
+
+// cacheNote quotes the response's cache headers, if any.
+func cacheNote(r Response) string {
+	var parts []string
+	if v := r.Header.Get("X-Cache"); v != "" {
+		parts = append(parts, "X-Cache: "+v)
+	}
+	if v := r.Header.Get("Age"); v != "" {
+		parts = append(parts, "Age: "+v)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " [" + strings.Join(parts, ", ") + "]"
+}
+
+// checkEcho wants a POST with a JSON body to reach the API and come back.
+func (r *runner) checkEcho(ctx context.Context) Check {
+	path := r.cfg.EchoPath
+	token := "smoke-" + randomToken()
+	body := []byte(`{"smoke":"` + token + `"}`)
+	hdr := http.Header{"Accept": {"application/json"}, "Content-Type": {"application/json"}}
+	if r.cfg.Origin != "" {
+		hdr.Set("Origin", r.cfg.Origin)
+	}
+	resp, err := r.fetch(ctx, http.MethodPost, path, true, body, hdr)
+	if err != nil {
+		return netFail(CheckEcho, http.MethodPost, path, err)
+	}
+	if id := Diagnose(resp); id != "" {
+		return fail(CheckEcho, id, describe(resp), "")
+	}
+	if !is2xx(resp.Status) || !isJSON(resp) {
+		return fail(CheckEcho, "", describe(resp)+"; want 2xx JSON", echoFix)
+	}
+	if !bytes.Contains(resp.Body, []byte(token)) {
+		return fail(CheckEcho, "", fmt.Sprintf("%s; the answer does not contain the value sent (%s)", describe(resp), token), echoFix)
+	}
+	return pass(CheckEcho, describeOK(resp)+", echoed the body sent")
+}
+
+const echoFix = "make the echo path a POST route that answers 2xx JSON containing the JSON body it was sent (the default backend's " + DefaultApiPrefix + "/echo does), or point the echo path at one"
+
+// checkUnknownRoute wants an unknown API path to get the API's own 4xx
+// JSON error, not the SPA's index.html.
+func (r *runner) checkUnknownRoute(ctx context.Context) Check {
+	path := r.cfg.ApiPrefix + "/" + UnknownRoutePrefix + randomToken()
+	hdr := http.Header{"Accept": {"application/json"}}
+	resp, err := r.fetch(ctx, http.MethodGet, path, true, nil, hdr)
+	if err != nil {
+		return netFail(CheckUnknownRoute, http.MethodGet, path, err)
+	}
+	// Any 4xx JSON is the API's own answer, including API Gateway's
+	// "Missing Authentication Token" for an API without {proxy+}.
+	if resp.Status >= 400 && resp.Status < 500 && isJSON(resp) {
+		return pass(CheckUnknownRoute, describeOK(resp))
+	}
+	if id := Diagnose(resp); id != "" {
+		return fail(CheckUnknownRoute, id, describe(resp)+"; want the API's 4xx JSON error", "")
+	}
+	return fail(CheckUnknownRoute, "", describe(resp)+"; want the API's 4xx JSON error",
+		"make the API answer unknown paths under the prefix with a 4xx JSON error")
+}
+
+// checkPreflight wants a CORS preflight from cfg.Origin to be answered 2xx
+// with exactly one Access-Control-Allow-Origin that allows it.
+func (r *runner) checkPreflight(ctx context.Context) Check {
+	path := r.cfg.EchoPath
+	hdr := http.Header{
+		"Origin":                         {r.cfg.Origin},
+		"Access-Control-Request-Method":  {http.MethodPost},
+		"Access-Control-Request-Headers": {"content-type"},
+	}
+	resp, err := r.fetch(ctx, http.MethodOptions, path, true, nil, hdr)
+	if err != nil {
+		return netFail(CheckPreflight, http.MethodOptions, path, err)
+	}
+	if id := Diagnose(resp); id != "" {
+		return fail(CheckPreflight, id, describe(resp), "")
+	}
+	if !is2xx(resp.Status) {
+		return fail(CheckPreflight, PreflightAuth, describe(resp)+"; a preflight must be answered 2xx", "")
+	}
+	allowFix := "allow the origin: add it to Cors.AllowOrigins (corsAllowOrigins of the environment in cdk.json) and redeploy"
+	got := resp.Header.Get("Access-Control-Allow-Origin")
+	switch {
+	case allowOriginCount(resp.Header) == 0:
+		return fail(CheckPreflight, "", describe(resp)+"; no Access-Control-Allow-Origin for "+r.cfg.Origin, allowFix)
+	case got != r.cfg.Origin && got != "*":
+		return fail(CheckPreflight, "", fmt.Sprintf("%s; Access-Control-Allow-Origin is %q, not %q", describe(resp), got, r.cfg.Origin), allowFix)
+	}
+	return pass(CheckPreflight, fmt.Sprintf("OPTIONS %s -> %d, Access-Control-Allow-Origin: %s", path, resp.Status, got))
+}
+
+// describeOK summarises a passing response without its body.
+func describeOK(r Response) string {
+	s := fmt.Sprintf("%s %s -> %d", r.Method, r.Path, r.Status)
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		s += " " + ct
+	}
+	return s
+}

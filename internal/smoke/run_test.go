@@ -1,0 +1,639 @@
+package smoke_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/one-origin/staticsitewithapi/internal/smoke"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+// fastConfig keeps retries on but their backoff short.
+func fastConfig(base string) smoke.Config {
+	return smoke.Config{BaseURL: base, Timeout: 2 * time.Second, Retries: ptr(2), Backoff: time.Millisecond, Deadline: 20 * time.Second}
+}
+
+// override helpers for the scenarios below.
+type override = func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool
+
+var (
+	cloudFrontHeaders = []string{"Content-Type", "text/html", "Server", "CloudFront", "X-Cache", "Error from cloudfront"}
+	s3Headers         = []string{"Content-Type", "application/xml", "Server", "AmazonS3", "X-Cache", "Error from cloudfront"}
+)
+
+func onApi(f func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool) override {
+	return func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
+		return s.isApi(r) && f(s, w, r)
+	}
+}
+
+// TestRunScenarios replays each failure recorded in PITFALLS.md from a
+// loopback fake of the distribution and wants exactly the expected pitfall
+// IDs, on exactly the expected checks.
+func TestRunScenarios(t *testing.T) {
+	tests := []struct {
+		name     string
+		origin   string
+		override override
+		failing  []string
+		ids      []smoke.PitfallID
+	}{
+		{name: "healthy site"},
+		{name: "healthy site with an allowed origin", origin: allowedOrigin},
+		{
+			name:   "edge-methods: API behavior allows only GET and HEAD",
+			origin: allowedOrigin,
+			override: onApi(func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
+				if r.Method == http.MethodGet || r.Method == http.MethodHead {
+					return false
+				}
+				replay(w, http.StatusForbidden, testdata(s.t, "cloudfront-403-method.txt"), cloudFrontHeaders...)
+				return true
+			}),
+			failing: []string{smoke.CheckEcho, smoke.CheckPreflight},
+			ids:     []smoke.PitfallID{smoke.EdgeMethods},
+		},
+		{
+			name: "s3-origin: no API behavior, requests reach the bucket",
+			override: onApi(func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
+				if r.Method == http.MethodPost {
+					replay(w, http.StatusMethodNotAllowed, testdata(s.t, "s3-method-not-allowed.xml"), s3Headers...)
+				} else {
+					replay(w, http.StatusForbidden, testdata(s.t, "s3-access-denied.xml"), s3Headers...)
+				}
+				return true
+			}),
+			failing: []string{smoke.CheckHealth, smoke.CheckEcho, smoke.CheckUnknownRoute},
+			ids:     []smoke.PitfallID{smoke.S3Origin},
+		},
+		{
+			name: "spa-deeplink: no SPA fallback on the S3 behavior",
+			override: func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
+				if s.isApi(r) || r.URL.Path == "/" {
+					return false
+				}
+				replay(w, http.StatusForbidden, testdata(s.t, "s3-access-denied.xml"), s3Headers...)
+				return true
+			},
+			failing: []string{smoke.CheckDeepLink},
+			ids:     []smoke.PitfallID{smoke.SpaDeeplink},
+		},
+		{
+			name: "spa-deeplink: a deep link serves other HTML than the root",
+			override: func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
+				if r.URL.Path != smoke.DeepLinkPath {
+					return false
+				}
+				replay(w, http.StatusOK, []byte("<!doctype html><title>Not found</title>"), "Content-Type", "text/html")
+				return true
+			},
+			failing: []string{smoke.CheckDeepLink},
+			ids:     []smoke.PitfallID{smoke.SpaDeeplink},
+		},
+		{
+			name: "spa-deeplink: a deep link gets a plain 404",
+			override: func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
+				if r.URL.Path != smoke.DeepLinkPath {
+					return false
+				}
+				replay(w, http.StatusNotFound, []byte("Not Found"), "Content-Type", "text/plain")
+				return true
+			},
+			failing: []string{smoke.CheckDeepLink},
+			ids:     []smoke.PitfallID{smoke.SpaDeeplink},
+		},
+		{
+			name: "api-route: API Gateway has no matching resource",
+			override: onApi(func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
+				replay(w, http.StatusForbidden, testdata(s.t, "missing-authentication-token.json"),
+					"Content-Type", "application/json", "x-amzn-ErrorType", "MissingAuthenticationTokenException")
+				return true
+			}),
+			// The unknown route passes: that is API Gateway's own JSON error.
+			failing: []string{smoke.CheckHealth, smoke.CheckEcho},
+			ids:     []smoke.PitfallID{smoke.ApiRoute},
+		},
+		{
+			name:   "api-route and preflight-auth: no resource at all, OPTIONS included",
+			origin: allowedOrigin,
+			override: onApi(func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
+				replay(w, http.StatusForbidden, testdata(s.t, "missing-authentication-token.json"),
+					"Content-Type", "application/json", "x-amzn-ErrorType", "MissingAuthenticationTokenException")
+				return true
+			}),
+			failing: []string{smoke.CheckHealth, smoke.CheckEcho, smoke.CheckPreflight},
+			ids:     []smoke.PitfallID{smoke.ApiRoute, smoke.PreflightAuth},
+		},
+		{
+			name:   "preflight-auth: ANY {proxy+} without its own OPTIONS",
+			origin: allowedOrigin,
+			override: onApi(func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
+				if r.Method != http.MethodOptions {
+					return false
+				}
+				replay(w, http.StatusForbidden, testdata(s.t, "missing-authentication-token.json"),
+					"Content-Type", "application/json", "x-amzn-ErrorType", "MissingAuthenticationTokenException")
+				return true
+			}),
+			failing: []string{smoke.CheckPreflight},
+			ids:     []smoke.PitfallID{smoke.PreflightAuth},
+		},
+		{
+			name:   "preflight-auth: authorizer on OPTIONS",
+			origin: allowedOrigin,
+			override: onApi(func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
+				if r.Method != http.MethodOptions {
+					return false
+				}
+				replay(w, http.StatusUnauthorized, []byte(`{"message":"Unauthorized"}`),
+					"Content-Type", "application/json", "x-amzn-ErrorType", "UnauthorizedException")
+				return true
+			}),
+			failing: []string{smoke.CheckPreflight},
+			ids:     []smoke.PitfallID{smoke.PreflightAuth},
+		},
+		{
+			name:   "preflight-auth: OPTIONS reaches a backend that refuses it",
+			origin: allowedOrigin,
+			override: onApi(func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
+				if r.Method != http.MethodOptions {
+					return false
+				}
+				writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "method not allowed"})
+				return true
+			}),
+			failing: []string{smoke.CheckPreflight},
+			ids:     []smoke.PitfallID{smoke.PreflightAuth},
+		},
+		{
+			name: "host-header: viewer Host forwarded to execute-api",
+			override: onApi(func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
+				replay(w, http.StatusForbidden, testdata(s.t, "forbidden.json"),
+					"Content-Type", "application/json", "x-amzn-ErrorType", "ForbiddenException")
+				return true
+			}),
+			failing: []string{smoke.CheckHealth, smoke.CheckEcho},
+			ids:     []smoke.PitfallID{smoke.HostHeader},
+		},
+		{
+			name: "api-cached: caching policy on the API behavior",
+			override: onApi(func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
+				if r.Method == http.MethodGet {
+					w.Header().Set("X-Cache", "Hit from cloudfront")
+					w.Header().Set("Age", "37")
+				}
+				s.api(w, r)
+				return true
+			}),
+			failing: []string{smoke.CheckHealth},
+			ids:     []smoke.PitfallID{smoke.ApiCached},
+		},
+		{
+			name:     "api-cached: only the second health request is a hit",
+			override: cachedAfterFirst(),
+			failing:  []string{smoke.CheckHealth},
+			ids:      []smoke.PitfallID{smoke.ApiCached},
+		},
+		{
+			name: "error-masked: 404 -> /index.html with 200",
+			override: onApi(func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
+				if !strings.Contains(r.URL.Path, smoke.UnknownRoutePrefix) {
+					return false
+				}
+				replay(w, http.StatusOK, s.index, "Content-Type", "text/html", "X-Cache", "Error from cloudfront")
+				return true
+			}),
+			failing: []string{smoke.CheckUnknownRoute},
+			ids:     []smoke.PitfallID{smoke.ErrorMasked},
+		},
+		{
+			name: "error-masked: 404 -> /index.html keeping the 404, no Content-Type",
+			override: onApi(func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
+				if !strings.Contains(r.URL.Path, smoke.UnknownRoutePrefix) {
+					return false
+				}
+				w.Header()["Content-Type"] = nil // keep net/http from sniffing one
+				replay(w, http.StatusNotFound, s.index)
+				return true
+			}),
+			failing: []string{smoke.CheckUnknownRoute},
+			ids:     []smoke.PitfallID{smoke.ErrorMasked},
+		},
+		{
+			name: "origin-timeout: CloudFront 504 on the API",
+			override: onApi(func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
+				replay(w, http.StatusGatewayTimeout, testdata(s.t, "cloudfront-504.txt"), cloudFrontHeaders...)
+				return true
+			}),
+			failing: []string{smoke.CheckHealth, smoke.CheckEcho, smoke.CheckUnknownRoute},
+			ids:     []smoke.PitfallID{smoke.OriginTimeout},
+		},
+		{
+			name:     "cors-duplicate: backend and CloudFront both set the header",
+			origin:   allowedOrigin,
+			override: duplicateAllowOrigin(false),
+			failing:  []string{smoke.CheckEcho, smoke.CheckPreflight},
+			ids:      []smoke.PitfallID{smoke.CorsDuplicate},
+		},
+		{
+			name:     "cors-duplicate: two values joined in one header",
+			origin:   allowedOrigin,
+			override: duplicateAllowOrigin(true),
+			failing:  []string{smoke.CheckEcho, smoke.CheckPreflight},
+			ids:      []smoke.PitfallID{smoke.CorsDuplicate},
+		},
+		{
+			name:    "origin not allowed: a failure with no pitfall",
+			origin:  "https://other.example.com",
+			failing: []string{smoke.CheckPreflight},
+		},
+		{
+			name:   "preflight allows another origin: a failure with no pitfall",
+			origin: "http://localhost:5173",
+			override: onApi(func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
+				if r.Method != http.MethodOptions {
+					return false
+				}
+				replay(w, http.StatusNoContent, nil, "Access-Control-Allow-Origin", allowedOrigin)
+				return true
+			}),
+			failing: []string{smoke.CheckPreflight},
+		},
+		{
+			name:   "preflight answered with *",
+			origin: "http://localhost:5173",
+			override: onApi(func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
+				if r.Method != http.MethodOptions {
+					return false
+				}
+				replay(w, http.StatusNoContent, nil, "Access-Control-Allow-Origin", "*")
+				return true
+			}),
+		},
+		{
+			name: "echo route that does not echo: a failure with no pitfall",
+			override: onApi(func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
+				if r.Method != http.MethodPost {
+					return false
+				}
+				writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
+				return true
+			}),
+			failing: []string{smoke.CheckEcho},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			site := newFakeSite(t, tt.override)
+			srv := site.start()
+			cfg := fastConfig(srv.URL)
+			cfg.Origin = tt.origin
+
+			rep := smoke.Run(context.Background(), cfg, srv.Client())
+
+			var failing []string
+			for _, c := range rep.Checks {
+				if !c.OK {
+					failing = append(failing, c.Name)
+					require.NotEmpty(t, c.Fix, "failed check %s has no fix", c.Name)
+					require.NotContains(t, c.Fix, "\n", "fix must be one line")
+				} else {
+					require.Empty(t, c.Pitfall, "passing check %s names a pitfall", c.Name)
+				}
+				require.NotEmpty(t, c.Detail, "check %s has no detail", c.Name)
+			}
+			require.Equal(t, tt.failing, failing, "failing checks; report: %+v", rep)
+			require.Equal(t, tt.ids, rep.Pitfalls(), "pitfalls; report: %+v", rep)
+			require.Equal(t, len(tt.failing) == 0, rep.OK)
+			require.Empty(t, rep.Error)
+			require.False(t, rep.Unreachable)
+
+			want := []string{smoke.CheckRoot, smoke.CheckDeepLink, smoke.CheckHealth, smoke.CheckEcho, smoke.CheckUnknownRoute}
+			if tt.origin != "" {
+				want = append(want, smoke.CheckPreflight)
+			}
+			var names []string
+			for _, c := range rep.Checks {
+				names = append(names, c.Name)
+			}
+			require.Equal(t, want, names)
+		})
+	}
+}
+
+// cachedAfterFirst answers the first health request as a miss and every
+// later one as a hit, as CloudFront does once a caching policy has stored it.
+func cachedAfterFirst() override {
+	var n atomic.Int32
+	return onApi(func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
+		if !strings.HasSuffix(r.URL.Path, "/health") {
+			return false
+		}
+		if n.Add(1) > 1 {
+			w.Header().Set("X-Cache", "Hit from cloudfront")
+		}
+		s.api(w, r)
+		return true
+	})
+}
+
+// duplicateAllowOrigin adds the backend's own CORS header on top of
+// CloudFront's, as separate lines or comma-joined.
+func duplicateAllowOrigin(joined bool) override {
+	return onApi(func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
+		origin := r.Header.Get("Origin")
+		if origin == "" {
+			return false
+		}
+		rec := &headerWriter{ResponseWriter: w, add: func(h http.Header) {
+			if joined {
+				h.Set("Access-Control-Allow-Origin", origin+", "+origin)
+			} else {
+				h.Add("Access-Control-Allow-Origin", "*")
+			}
+		}}
+		s.api(rec, r)
+		return true
+	})
+}
+
+// headerWriter lets a scenario change headers just before they are sent.
+type headerWriter struct {
+	http.ResponseWriter
+	add  func(http.Header)
+	done bool
+}
+
+func (h *headerWriter) WriteHeader(status int) {
+	if !h.done {
+		h.done = true
+		h.add(h.Header())
+	}
+	h.ResponseWriter.WriteHeader(status)
+}
+
+func (h *headerWriter) Write(b []byte) (int, error) {
+	if !h.done {
+		h.WriteHeader(http.StatusOK)
+	}
+	return h.ResponseWriter.Write(b)
+}
+
+// A failure line names the request and quotes the recorded answer, so a
+// reader can tell what CloudFront actually said.
+func TestRunDetailQuotesTheResponse(t *testing.T) {
+	site := newFakeSite(t, onApi(func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
+		if r.Method != http.MethodPost {
+			return false
+		}
+		replay(w, http.StatusForbidden, testdata(s.t, "cloudfront-403-method.txt"), cloudFrontHeaders...)
+		return true
+	}))
+	srv := site.start()
+	rep := smoke.Run(context.Background(), fastConfig(srv.URL), srv.Client())
+	echo := findCheck(t, rep, smoke.CheckEcho)
+	require.Equal(t, smoke.EdgeMethods, echo.Pitfall)
+	require.Contains(t, echo.Detail, "POST /api/echo -> 403 text/html: 403 ERROR The request could not be satisfied.")
+	require.Equal(t, smoke.EdgeMethods.Fix(), echo.Fix)
+}
+
+func findCheck(t *testing.T, rep smoke.Report, name string) smoke.Check {
+	t.Helper()
+	for _, c := range rep.Checks {
+		if c.Name == name {
+			return c
+		}
+	}
+	t.Fatalf("no check %q in %+v", name, rep.Checks)
+	return smoke.Check{}
+}
+
+func TestRunRetriesTransientErrors(t *testing.T) {
+	var n atomic.Int32
+	flaky := onApi(func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
+		if !strings.HasSuffix(r.URL.Path, "/health") || n.Add(1) > 2 {
+			return false
+		}
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"message": "Service Unavailable"})
+		return true
+	})
+
+	t.Run("recovers within the retries", func(t *testing.T) {
+		n.Store(0)
+		site := newFakeSite(t, flaky)
+		srv := site.start()
+		rep := smoke.Run(context.Background(), fastConfig(srv.URL), srv.Client())
+		require.True(t, rep.OK, "%+v", rep)
+		// 503, 503, 200 for the first request; 200 for the second.
+		require.Equal(t, 4, site.count("GET /api/health"))
+	})
+	t.Run("gives up after the retries", func(t *testing.T) {
+		n.Store(0)
+		site := newFakeSite(t, flaky)
+		srv := site.start()
+		cfg := fastConfig(srv.URL)
+		cfg.Retries = ptr(1)
+		rep := smoke.Run(context.Background(), cfg, srv.Client())
+		health := findCheck(t, rep, smoke.CheckHealth)
+		require.False(t, health.OK)
+		require.Empty(t, health.Pitfall, "a 503 matches no pitfall")
+		require.Contains(t, health.Detail, "-> 503")
+		require.Equal(t, 2, site.count("GET /api/health"))
+	})
+}
+
+func TestRunRetriesAreBounded(t *testing.T) {
+	site := newFakeSite(t, onApi(func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
+		replay(w, http.StatusGatewayTimeout, testdata(s.t, "cloudfront-504.txt"), cloudFrontHeaders...)
+		return true
+	}))
+	srv := site.start()
+	for _, retries := range []int{0, 2, smoke.MaxRetries} {
+		before := site.count("POST /api/echo")
+		cfg := fastConfig(srv.URL)
+		cfg.Retries = ptr(retries)
+		rep := smoke.Run(context.Background(), cfg, srv.Client())
+		require.Equal(t, []smoke.PitfallID{smoke.OriginTimeout}, rep.Pitfalls())
+		require.Equal(t, retries+1, site.count("POST /api/echo")-before, "attempts with %d retries", retries)
+	}
+}
+
+func TestRunDoesNotRetryClientErrors(t *testing.T) {
+	site := newFakeSite(t, onApi(func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
+		replay(w, http.StatusForbidden, testdata(s.t, "missing-authentication-token.json"),
+			"Content-Type", "application/json", "x-amzn-ErrorType", "MissingAuthenticationTokenException")
+		return true
+	}))
+	srv := site.start()
+	rep := smoke.Run(context.Background(), fastConfig(srv.URL), srv.Client())
+	require.Equal(t, []smoke.PitfallID{smoke.ApiRoute}, rep.Pitfalls())
+	require.Equal(t, 1, site.count("POST /api/echo"))
+	require.Equal(t, 1, site.count("GET /api/health"))
+}
+
+// hang answers API requests only when the client gives up.
+func hang(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
+	// net/http notices a closed connection only once the body is read.
+	_, _ = io.Copy(io.Discard, r.Body)
+	select {
+	case <-r.Context().Done():
+	case <-time.After(10 * time.Second):
+	}
+	return true
+}
+
+func TestRunTimesOutEachRequest(t *testing.T) {
+	site := newFakeSite(t, onApi(hang))
+	srv := site.start()
+	cfg := fastConfig(srv.URL)
+	cfg.Timeout = 100 * time.Millisecond
+	cfg.Retries = ptr(1)
+
+	start := time.Now()
+	rep := smoke.Run(context.Background(), cfg, srv.Client())
+	require.Less(t, time.Since(start), 5*time.Second)
+
+	require.False(t, rep.OK)
+	require.True(t, findCheck(t, rep, smoke.CheckRoot).OK)
+	for _, name := range []string{smoke.CheckHealth, smoke.CheckEcho, smoke.CheckUnknownRoute} {
+		c := findCheck(t, rep, name)
+		require.False(t, c.OK, name)
+		require.Empty(t, c.Pitfall, name)
+		require.Contains(t, c.Detail, "no answer within the 100ms timeout", name)
+	}
+	require.Equal(t, 2, site.count("POST /api/echo"), "a timeout is retried")
+}
+
+func TestRunHonoursTheOverallDeadline(t *testing.T) {
+	site := newFakeSite(t, hang)
+	srv := site.start()
+	cfg := fastConfig(srv.URL)
+	cfg.Timeout = 5 * time.Second
+	cfg.Deadline = 200 * time.Millisecond
+
+	start := time.Now()
+	rep := smoke.Run(context.Background(), cfg, srv.Client())
+	require.Less(t, time.Since(start), 3*time.Second)
+	require.False(t, rep.OK)
+	require.False(t, rep.Unreachable)
+	for _, c := range rep.Checks {
+		require.False(t, c.OK, c.Name)
+		require.Contains(t, c.Detail, "overall deadline of 200ms exceeded", c.Name)
+	}
+}
+
+func TestRunStopsWhenTheContextEnds(t *testing.T) {
+	site := newFakeSite(t, hang)
+	srv := site.start()
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	rep := smoke.Run(ctx, fastConfig(srv.URL), srv.Client())
+	require.Less(t, time.Since(start), 3*time.Second)
+	require.False(t, rep.OK)
+}
+
+func TestRunUnreachableHost(t *testing.T) {
+	base := closedPort(t)
+	rep := smoke.Run(context.Background(), fastConfig(base), nil)
+	require.True(t, rep.Unreachable)
+	require.False(t, rep.OK)
+	require.Contains(t, rep.Error, "cannot reach "+base)
+	require.Contains(t, rep.Error, "connection refused")
+	require.Len(t, rep.Checks, 1, "nothing else is tried")
+	require.Equal(t, smoke.CheckRoot, rep.Checks[0].Name)
+}
+
+func TestRunInvalidConfig(t *testing.T) {
+	rep := smoke.Run(context.Background(), smoke.Config{BaseURL: "ftp://example.com"}, nil)
+	require.False(t, rep.OK)
+	require.Contains(t, rep.Error, "invalid configuration")
+	require.Empty(t, rep.Checks)
+}
+
+// A backend mounted elsewhere is checked at the paths given, and only there.
+func TestRunCustomPaths(t *testing.T) {
+	site := newFakeSite(t, nil)
+	site.prefix = "/backend"
+	srv := site.start()
+	cfg := fastConfig(srv.URL + "/")
+	cfg.ApiPrefix = "/backend/"
+	cfg.HealthPath = "/backend/health"
+	rep := smoke.Run(context.Background(), cfg, srv.Client())
+	require.True(t, rep.OK, "%+v", rep)
+	require.Equal(t, 2, site.count("GET /backend/health"))
+	require.Equal(t, 1, site.count("POST /backend/echo"))
+	require.Equal(t, 1, site.countPrefix("GET /backend/"+smoke.UnknownRoutePrefix))
+	require.Zero(t, site.countPrefix("GET /api"))
+}
+
+func TestRunLeavesConfigAlone(t *testing.T) {
+	site := newFakeSite(t, nil)
+	srv := site.start()
+	cfg := smoke.Config{BaseURL: srv.URL, Retries: ptr(1)}
+	before := cfg
+	rep := smoke.Run(context.Background(), cfg, srv.Client())
+	require.True(t, rep.OK)
+	require.Equal(t, before, cfg)
+	require.Equal(t, 1, *cfg.Retries)
+}
+
+func TestConfigValidate(t *testing.T) {
+	ok := "https://d111111abcdef8.cloudfront.net"
+	tests := []struct {
+		name string
+		cfg  smoke.Config
+		errs []string // substrings; none means valid
+	}{
+		{name: "defaults", cfg: smoke.Config{BaseURL: ok}},
+		{name: "everything set", cfg: smoke.Config{BaseURL: ok + "/", ApiPrefix: "/v1", HealthPath: "/v1/ping", EchoPath: "/v1/echo",
+			Origin: "http://localhost:5173", Timeout: time.Second, Retries: ptr(0), Backoff: time.Millisecond, Deadline: time.Minute}},
+		{name: "missing URL", cfg: smoke.Config{}, errs: []string{"site URL is missing"}},
+		{name: "no scheme", cfg: smoke.Config{BaseURL: "d111111abcdef8.cloudfront.net"}, errs: []string{"not an http(s) URL"}},
+		{name: "query", cfg: smoke.Config{BaseURL: ok + "?x=1"}, errs: []string{"must not have a query"}},
+		{name: "root prefix", cfg: smoke.Config{BaseURL: ok, ApiPrefix: "/"}, errs: []string{`API prefix "/" is invalid`}},
+		{name: "wildcard prefix", cfg: smoke.Config{BaseURL: ok, ApiPrefix: "/api/*"}, errs: []string{"API prefix"}},
+		{name: "relative paths", cfg: smoke.Config{BaseURL: ok, HealthPath: "health", EchoPath: "echo"},
+			errs: []string{`health path "health"`, `echo path "echo"`}},
+		{name: "origin with path", cfg: smoke.Config{BaseURL: ok, Origin: "http://localhost:5173/"}, errs: []string{`use "http://localhost:5173"`}},
+		{name: "origin without scheme", cfg: smoke.Config{BaseURL: ok, Origin: "localhost:5173"}, errs: []string{"not an origin"}},
+		{name: "retries too many", cfg: smoke.Config{BaseURL: ok, Retries: ptr(smoke.MaxRetries + 1)}, errs: []string{"retries 6 is out of range"}},
+		{name: "negative durations", cfg: smoke.Config{BaseURL: ok, Timeout: -1, Backoff: -1, Deadline: -1, Retries: ptr(-1)},
+			errs: []string{"timeout", "backoff", "deadline", "retries -1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.cfg.Validate()
+			if len(tt.errs) == 0 {
+				require.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			for _, want := range tt.errs {
+				require.Contains(t, err.Error(), want)
+			}
+			require.Len(t, strings.Split(err.Error(), "\n"), len(tt.errs), "every problem is reported once: %v", err)
+		})
+	}
+}
+
+func TestReportPitfallsAreSortedAndDistinct(t *testing.T) {
+	rep := smoke.Report{Checks: []smoke.Check{
+		{Name: "a", Pitfall: smoke.SpaDeeplink},
+		{Name: "b", Pitfall: smoke.ApiRoute},
+		{Name: "c", Pitfall: smoke.SpaDeeplink},
+		{Name: "d"},
+		{Name: "e", OK: true},
+	}}
+	require.Equal(t, []smoke.PitfallID{smoke.ApiRoute, smoke.SpaDeeplink}, rep.Pitfalls())
+	require.True(t, slices.IsSorted(rep.Pitfalls()))
+}
