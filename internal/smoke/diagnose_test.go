@@ -107,19 +107,20 @@ func TestEveryPitfallHasAOneLineFix(t *testing.T) {
 	require.Contains(t, smoke.HostHeader.Fix(), "direct-access", "host-header's fix names the other cause")
 }
 
-// docs/smoke.md is what users read when the checker names a pitfall: it
-// must have a troubleshooting row for every ID the checker can report.
+// The README's troubleshooting table is what users read when the checker
+// names a pitfall: it must have a row for every ID the checker can report,
+// and the README must document every flag.
 func TestDocsCoverEveryPitfall(t *testing.T) {
-	doc, err := os.ReadFile("../../docs/smoke.md")
+	doc, err := os.ReadFile("../../README.md")
 	require.NoError(t, err)
 	rows := map[string]bool{}
 	for _, m := range regexp.MustCompile("(?m)^\\| `([a-z0-9-]+)` \\|").FindAllStringSubmatch(string(doc), -1) {
 		rows[m[1]] = true
 	}
 	for _, id := range smoke.Pitfalls() {
-		require.True(t, rows[string(id)], "docs/smoke.md has no troubleshooting row for %s", id)
+		require.True(t, rows[string(id)], "README.md has no troubleshooting row for %s", id)
 	}
 	for _, name := range []string{"-outputs", "-stack", "-api-prefix", "-health", "-echo", "-origin", "-timeout", "-retries", "-deadline", "-json"} {
-		require.True(t, strings.Contains(string(doc), "`"+name), "docs/smoke.md does not mention %s", name)
+		require.True(t, strings.Contains(string(doc), "`"+name), "README.md does not mention %s", name)
 	}
 }
