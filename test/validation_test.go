@@ -6,6 +6,8 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/stretchr/testify/require"
@@ -21,6 +23,11 @@ func TestValidation(t *testing.T) {
 	fn := inlineFunction(stack)
 	cert := awscertificatemanager.Certificate_FromCertificateArn(stack, jsii.String("Cert"),
 		jsii.String("arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"))
+	euCert := awscertificatemanager.Certificate_FromCertificateArn(stack, jsii.String("EuCert"),
+		jsii.String("arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"))
+	zone := awsroute53.HostedZone_FromHostedZoneAttributes(stack, jsii.String("Zone"), &awsroute53.HostedZoneAttributes{
+		HostedZoneId: jsii.String("Z0123456789ABC"), ZoneName: jsii.String("example.com"),
+	})
 	existing := awss3.Bucket_FromBucketName(stack, jsii.String("Existing"), jsii.String("existing-bucket"))
 	ok := func(mod func(p *staticsite.StaticSiteWithApiProps)) *staticsite.StaticSiteWithApiProps {
 		p := &staticsite.StaticSiteWithApiProps{Backend: staticsite.LambdaBackend(fn)}
@@ -89,6 +96,17 @@ func TestValidation(t *testing.T) {
 		{"upload memory", ok(func(p *staticsite.StaticSiteWithApiProps) {
 			p.Frontend = &staticsite.FrontendOptions{SourceDir: jsii.String("testdata/dist"), MemoryLimitMiB: jsii.Number(64)}
 		}), []string{"Frontend.MemoryLimitMiB 64 is out of range"}},
+		{"certificate outside us-east-1", ok(func(p *staticsite.StaticSiteWithApiProps) {
+			p.DomainNames = jsii.Strings("www.example.com")
+			p.Certificate = euCert
+		}), []string{"Certificate is in eu-west-1: CloudFront only uses ACM certificates from us-east-1"}},
+		{"hosted zone without domain names", ok(func(p *staticsite.StaticSiteWithApiProps) { p.HostedZone = zone }), []string{"HostedZone is set but DomainNames is empty"}},
+		{"throttling rate not positive", ok(func(p *staticsite.StaticSiteWithApiProps) { p.ThrottlingRateLimit = jsii.Number(0) }), []string{"ThrottlingRateLimit 0 must be greater than 0"}},
+		{"throttling burst negative", ok(func(p *staticsite.StaticSiteWithApiProps) { p.ThrottlingBurstLimit = jsii.Number(-5) }), []string{"ThrottlingBurstLimit -5 must be greater than 0"}},
+		{"unknown log retention", ok(func(p *staticsite.StaticSiteWithApiProps) { p.LogRetention = awslogs.RetentionDays("FORTY_FIVE_DAYS") }), []string{`LogRetention "FORTY_FIVE_DAYS" is not a CloudWatch Logs retention period`}},
+		{"log expiration", ok(func(p *staticsite.StaticSiteWithApiProps) { p.LogExpirationDays = jsii.Number(0) }), []string{"LogExpirationDays 0 must be at least 1"}},
+		{"empty CSP", ok(func(p *staticsite.StaticSiteWithApiProps) { p.ContentSecurityPolicy = jsii.String("  ") }), []string{"ContentSecurityPolicy is empty"}},
+		{"web ACL not an ARN", ok(func(p *staticsite.StaticSiteWithApiProps) { p.WebAclArn = jsii.String("my-acl") }), []string{`WebAclArn "my-acl" is not an ARN`}},
 		{"every problem at once", &staticsite.StaticSiteWithApiProps{ApiPrefix: jsii.String("api"), DomainNames: jsii.Strings("www.example.com")},
 			[]string{"Backend is required", `ApiPrefix "api" is invalid`, "DomainNames needs Certificate"}},
 	}
