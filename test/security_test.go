@@ -210,3 +210,31 @@ func readRepoFile(t *testing.T, rel string) string {
 func templateOf(stack awscdk.Stack) assertions.Template {
 	return assertions.Template_FromStack(stack, nil)
 }
+
+func TestWafPreset(t *testing.T) {
+	app := awscdk.NewApp(nil)
+	stack := awscdk.NewStack(app, jsii.String("Edge"), &awscdk.StackProps{Env: &awscdk.Environment{Account: testEnv.Account, Region: jsii.String("us-east-1")}})
+	staticsite.NewStaticSiteWithApi(stack, jsii.String("Site"), &staticsite.StaticSiteWithApiProps{
+		Backend:   staticsite.HttpBackend("https://backend.example.com"),
+		WafPreset: &staticsite.WafPresetOptions{RateLimit: jsii.Number(500)},
+	})
+	tmpl := toMap(t, templateOf(stack))
+	acl, err := only(tmpl, "AWS::WAFv2::WebACL")
+	require.NoError(t, err)
+	require.Equal(t, "CLOUDFRONT", acl["Scope"])
+	rules := map[string]obj{}
+	for _, r := range asSlice(acl["Rules"]) {
+		rules[r.(obj)["Name"].(string)] = r.(obj)
+	}
+	require.ElementsMatch(t, []string{"AWSCommonRules", "BodySizeOutsideApi", "RatePerIp"}, keys(rules))
+	require.Contains(t, jsonString(rules["AWSCommonRules"]), `"Name":"AWSManagedRulesCommonRuleSet"`)
+	require.Contains(t, jsonString(rules["AWSCommonRules"]), `{"ActionToUse":{"Count":{}},"Name":"SizeRestrictions_BODY"}`, "the managed body-size rule only counts")
+	body := jsonString(rules["BodySizeOutsideApi"])
+	require.Contains(t, body, `"NotStatement"`)
+	require.Contains(t, body, `"SearchString":"/api/"`, "API bodies are exempt")
+	require.Contains(t, jsonString(rules["RatePerIp"]), `"Limit":500`)
+
+	dc, err := distributionConfig(tmpl)
+	require.NoError(t, err)
+	require.Contains(t, jsonString(dc["WebACLId"]), `"Fn::GetAtt":["SiteWebAcl`)
+}

@@ -107,6 +107,12 @@ func TestValidation(t *testing.T) {
 		{"log expiration", ok(func(p *staticsite.StaticSiteWithApiProps) { p.LogExpirationDays = jsii.Number(0) }), []string{"LogExpirationDays 0 must be at least 1"}},
 		{"empty CSP", ok(func(p *staticsite.StaticSiteWithApiProps) { p.ContentSecurityPolicy = jsii.String("  ") }), []string{"ContentSecurityPolicy is empty"}},
 		{"web ACL not an ARN", ok(func(p *staticsite.StaticSiteWithApiProps) { p.WebAclArn = jsii.String("my-acl") }), []string{`WebAclArn "my-acl" is not an ARN`}},
+		{"WAF preset outside us-east-1", ok(func(p *staticsite.StaticSiteWithApiProps) { p.WafPreset = &staticsite.WafPresetOptions{} }),
+			[]string{"WafPreset needs the stack in us-east-1 (CloudFront web ACLs live there), not ap-southeast-2"}},
+		{"WAF preset and ARN", ok(func(p *staticsite.StaticSiteWithApiProps) {
+			p.WafPreset = &staticsite.WafPresetOptions{}
+			p.WebAclArn = jsii.String("arn:aws:wafv2:us-east-1:123456789012:global/webacl/x/1")
+		}), []string{"WafPreset and WebAclArn are both set"}},
 		{"every problem at once", &staticsite.StaticSiteWithApiProps{ApiPrefix: jsii.String("api"), DomainNames: jsii.Strings("www.example.com")},
 			[]string{"Backend is required", `ApiPrefix "api" is invalid`, "DomainNames needs Certificate"}},
 	}

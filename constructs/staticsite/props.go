@@ -134,6 +134,15 @@ type StaticSiteWithApiProps struct {
 	// Default: no web ACL.
 	WebAclArn *string
 
+	// WafPreset creates a web ACL for the distribution: AWS's managed common
+	// rule set, a per-IP rate limit, and a body-size limit that exempts the
+	// API prefix so JSON POSTs are not blocked. CloudFront web ACLs live in
+	// us-east-1, so the stack must be deployed there; elsewhere create one
+	// in a us-east-1 stack and pass WebAclArn. Cannot be combined with
+	// WebAclArn.
+	// Default: no web ACL.
+	WafPreset *WafPresetOptions
+
 	// ApiGatewayCloudWatchRole creates the account-level role that lets API
 	// Gateway write execution logs (one per account and region; it is kept
 	// when the stack is deleted). Set false where the account already has
@@ -210,15 +219,16 @@ type resolved struct {
 	csp               string
 	rate, burst       float64
 	certArn           string // "" when there is no certificate
+	region            string // the stack's region; a token when unknown
 }
 
 // resolve validates props and applies defaults. All problems are reported
 // together.
-func resolve(props *StaticSiteWithApiProps) (*resolved, error) {
+func resolve(props *StaticSiteWithApiProps, region string) (*resolved, error) {
 	if props == nil {
 		props = &StaticSiteWithApiProps{}
 	}
-	r := &resolved{StaticSiteWithApiProps: *props}
+	r := &resolved{StaticSiteWithApiProps: *props, region: region}
 	r.apiPrefix = strOr(props.ApiPrefix, "/api")
 	r.stageName = strOr(props.StageName, "prod")
 	r.readTimeout = 30
@@ -373,6 +383,20 @@ func (r *resolved) validateSecurity() []error {
 	}
 	if strings.TrimSpace(r.csp) == "" {
 		add("ContentSecurityPolicy is empty: leave it nil for DefaultContentSecurityPolicy, or give a policy such as \"default-src 'self'\"")
+	}
+	if w := r.WafPreset; w != nil {
+		if r.WebAclArn != nil {
+			add("WafPreset and WebAclArn are both set: use the preset or your own web ACL, not both")
+		}
+		if !strings.Contains(r.region, "${Token[") && r.region != "us-east-1" {
+			add("WafPreset needs the stack in us-east-1 (CloudFront web ACLs live there), not %s: create the web ACL in a us-east-1 stack and pass its ARN as WebAclArn", r.region)
+		}
+		if w.RateLimit != nil && (*w.RateLimit < 10 || *w.RateLimit > 2e9) {
+			add("WafPreset.RateLimit %v is out of range: use 10 or more requests per 5 minutes", *w.RateLimit)
+		}
+		if w.MaxBodyBytes != nil && *w.MaxBodyBytes <= 0 {
+			add("WafPreset.MaxBodyBytes %v must be greater than 0", *w.MaxBodyBytes)
+		}
 	}
 	if r.WebAclArn != nil && !strings.Contains(*r.WebAclArn, "${Token[") && !strings.HasPrefix(*r.WebAclArn, "arn:") {
 		add("WebAclArn %q is not an ARN: pass the web ACL's ARN (arn:aws:wafv2:us-east-1:...:global/webacl/...)", *r.WebAclArn)

@@ -3,6 +3,8 @@ package staticsite
 import (
 	"fmt"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
@@ -30,7 +32,7 @@ type StaticSiteWithApi struct {
 // NewStaticSiteWithApi validates props and creates the site. Invalid props
 // panic with an error naming every problem, before any resource is created.
 func NewStaticSiteWithApi(scope constructs.Construct, id *string, props *StaticSiteWithApiProps) *StaticSiteWithApi {
-	r, err := resolve(props)
+	r, err := resolve(props, *awscdk.Stack_Of(scope).Region())
 	if err != nil {
 		panic(fmt.Errorf("StaticSiteWithApi %s: %w", *id, err))
 	}
@@ -42,6 +44,9 @@ func NewStaticSiteWithApi(scope constructs.Construct, id *string, props *StaticS
 	api, originHeaders := newApi(s, r)
 	s.api = api
 	s.spaFunction = newSpaFunction(s)
+	if r.WafPreset != nil {
+		r.WebAclArn = newWebAcl(s, r)
+	}
 	s.distribution = newDistribution(s, r, s.bucket, s.logBucket, s.api, originHeaders, s.spaFunction)
 	if r.HostedZone != nil {
 		newAliasRecords(s, r, s.distribution)
