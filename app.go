@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/one-origin/staticsitewithapi/constructs/sitechecks"
 	"github.com/one-origin/staticsitewithapi/stacks"
 )
 
@@ -25,6 +26,8 @@ func main() {
 
 func run() error {
 	app := awscdk.NewApp(nil)
+	// Synth-time pitfall checks on every stack: our stacks must have none.
+	awscdk.Aspects_Of(app).Add(sitechecks.New(nil), nil)
 	cfg, err := stacks.LoadConfig(app, "cdk.json")
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package test
 
 import (
 	"debug/elf"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/stretchr/testify/require"
 
+	"github.com/one-origin/staticsitewithapi/constructs/sitechecks"
 	"github.com/one-origin/staticsitewithapi/stacks"
 )
 
@@ -154,4 +156,56 @@ func TestHttpBackendFromConfig(t *testing.T) {
 	for _, id := range keys(pitfallChecks) {
 		require.NoError(t, pitfallChecks[id](f, f.template), id)
 	}
+}
+
+// TestAppSynthIsClean synthesizes both shipped stacks in one app, as
+// app.go does (pitfall checks included), and wants aws-cdk-lib's own
+// template validation and the annotations free of warnings and errors:
+// users see them on every synth.
+func TestAppSynthIsClean(t *testing.T) {
+	out := t.TempDir()
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(out)})
+	awscdk.Aspects_Of(app).Add(sitechecks.New(nil), nil)
+	cfg := appConfig(t)
+	for _, env := range cfg.Names() {
+		ec := cfg.Environments[env]
+		ec.Account = *testEnv.Account
+		_, err := stacks.NewSiteStack(app, cfg.StackPrefix+"-"+env, &stacks.SiteStackProps{EnvName: env, Config: ec, ModuleRoot: repoRoot(t)})
+		require.NoError(t, err)
+	}
+	app.Synth(nil)
+
+	// A plugin with nothing to say, not even an acknowledged finding, is
+	// left out of the report.
+	require.Empty(t, validationReport(t, out), "validation findings in our templates")
+
+	// Control: the report does list findings (an empty stack is one).
+	ctl := t.TempDir()
+	bare := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(ctl)})
+	awscdk.NewStack(bare, jsii.String("Empty"), nil)
+	bare.Synth(nil)
+	require.Contains(t, validationReport(t, ctl), "F0001")
+
+	for _, env := range cfg.Names() {
+		meta, err := os.ReadFile(filepath.Join(out, cfg.StackPrefix+"-"+env+".metadata.json"))
+		require.NoError(t, err)
+		require.NotContains(t, string(meta), `"aws:cdk:warning"`, env)
+		require.NotContains(t, string(meta), `"aws:cdk:error"`, env)
+	}
+}
+
+// validationReport returns the plugin reports of a cloud assembly's
+// validation-report.json, as JSON text ("" when there are none).
+func validationReport(t *testing.T, outdir string) string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(outdir, "validation-report.json"))
+	require.NoError(t, err)
+	var report struct {
+		PluginReports []any `json:"pluginReports"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &report))
+	if len(report.PluginReports) == 0 {
+		return ""
+	}
+	return jsonString(report.PluginReports)
 }

@@ -38,6 +38,9 @@ func NewStaticSiteWithApi(scope constructs.Construct, id *string, props *StaticS
 	}
 	s := &StaticSiteWithApi{apiPrefix: r.apiPrefix}
 	constructs.NewConstruct_Override(s, scope, id)
+	// S3 server access logs are granted with a bucket policy, not the
+	// deprecated LogDeliveryWrite ACL, whatever the app's feature flags.
+	s.Node().SetContext(jsii.String("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy"), true)
 
 	s.logBucket = newLogBucket(s, r)
 	s.bucket = newBucket(s, r, s.logBucket)
