@@ -26,8 +26,6 @@ func main() {
 
 func run() error {
 	app := awscdk.NewApp(nil)
-	// Synth-time pitfall checks on every stack: our stacks must have none.
-	awscdk.Aspects_Of(app).Add(sitechecks.New(nil), nil)
 	cfg, err := stacks.LoadConfig(app, "cdk.json")
 	if err != nil {
 		return err
@@ -44,8 +42,10 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	// Synth-time pitfall checks on every stack: ours must have none.
+	checks := sitechecks.New(nil)
 	for _, name := range names {
-		_, err := stacks.NewSiteStack(app, cfg.StackPrefix+"-"+name, &stacks.SiteStackProps{
+		stack, err := stacks.NewSiteStack(app, cfg.StackPrefix+"-"+name, &stacks.SiteStackProps{
 			EnvName:    name,
 			Config:     cfg.Environments[name],
 			ModuleRoot: root,
@@ -53,6 +53,7 @@ func run() error {
 		if err != nil {
 			return fmt.Errorf("environment %s: %w", name, err)
 		}
+		checks.AddTo(stack)
 	}
 	app.Synth(nil)
 	return nil

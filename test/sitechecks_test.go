@@ -573,6 +573,26 @@ func TestSitechecksAppliedToOneConstruct(t *testing.T) {
 	require.Equal(t, []string{"edge-methods:error"}, scKeys(scSynth(t, app)["Scoped"]))
 }
 
+// TestSitechecksAddTo: checking a stack through AddTo reports what the
+// app-wide aspect reports, on a broken stack and on ours.
+func TestSitechecksAddTo(t *testing.T) {
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
+	broken := awscdk.NewStack(app, jsii.String("Broken"), &awscdk.StackProps{Env: testEnv})
+	scSite(broken, scVariant{apiBehavior: func(_ awscdk.Stack, b *awscloudfront.BehaviorOptions) {
+		b.AllowedMethods = nil
+		b.CachePolicy = awscloudfront.CachePolicy_CACHING_OPTIMIZED()
+	}})
+	cfg := appConfig(t)
+	ec := cfg.Environments["prod"]
+	ec.Account = *testEnv.Account
+	ours, err := stacks.NewSiteStack(app, "Ours", &stacks.SiteStackProps{EnvName: "prod", Config: ec, ModuleRoot: repoRoot(t)})
+	require.NoError(t, err)
+	sitechecks.New(nil).AddTo(broken, ours)
+	found := scSynth(t, app)
+	require.Equal(t, []string{"api-cached:warning", "edge-methods:error"}, scKeys(found["Broken"]))
+	require.Empty(t, found["Ours"])
+}
+
 func TestSitechecksOptionsAreValidated(t *testing.T) {
 	require.PanicsWithError(t,
 		"sitechecks.New: ApiDomainNames: \"https://api.example.com\" is not a host name; write it like \"api.example.com\"\n"+

@@ -165,13 +165,14 @@ func TestHttpBackendFromConfig(t *testing.T) {
 func TestAppSynthIsClean(t *testing.T) {
 	out := t.TempDir()
 	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(out)})
-	awscdk.Aspects_Of(app).Add(sitechecks.New(nil), nil)
+	checks := sitechecks.New(nil)
 	cfg := appConfig(t)
 	for _, env := range cfg.Names() {
 		ec := cfg.Environments[env]
 		ec.Account = *testEnv.Account
-		_, err := stacks.NewSiteStack(app, cfg.StackPrefix+"-"+env, &stacks.SiteStackProps{EnvName: env, Config: ec, ModuleRoot: repoRoot(t)})
+		stack, err := stacks.NewSiteStack(app, cfg.StackPrefix+"-"+env, &stacks.SiteStackProps{EnvName: env, Config: ec, ModuleRoot: repoRoot(t)})
 		require.NoError(t, err)
+		checks.AddTo(stack)
 	}
 	app.Synth(nil)
 

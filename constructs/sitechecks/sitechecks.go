@@ -3,6 +3,7 @@ package sitechecks
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -78,6 +79,24 @@ func New(opts *Options) *Checks {
 	}
 	return &Checks{cfg: cfg, done: map[awscdk.Stack]bool{}}
 }
+
+// AddTo checks each of stacks with a single visit. Added to an app with
+// Aspects_Of, an aspect is called for every construct, and each call
+// crosses from aws-cdk-lib into Go; AddTo instead adds it to one childless
+// "SiteChecks" construct per stack, which checks that whole stack. The
+// findings are the same. Call it after the stack's constructs are added.
+func (c *Checks) AddTo(stacks ...awscdk.Stack) {
+	for _, st := range stacks {
+		marker := constructs.NewConstruct(st, jsii.String("SiteChecks"))
+		awscdk.Aspects_Of(marker).Add(&stackVisit{c}, nil)
+	}
+}
+
+// stackVisit checks the stack of whatever it visits.
+type stackVisit struct{ c *Checks }
+
+// Visit implements awscdk.IAspect.
+func (v *stackVisit) Visit(node constructs.IConstruct) { v.c.checkStack(awscdk.Stack_Of(node)) }
 
 // Visit implements awscdk.IAspect. A stack is checked as a whole when the
 // aspect reaches it; when the aspect was added below a stack, the first
@@ -156,7 +175,10 @@ func collect(st awscdk.Stack) []candidate {
 		if !ok {
 			continue
 		}
-		typ := *r.CfnResourceType()
+		typ, known := l1Type(n)
+		if !known {
+			typ = *r.CfnResourceType()
+		}
 		if !relevantTypes[typ] {
 			continue
 		}
@@ -176,6 +198,35 @@ func collect(st awscdk.Stack) []candidate {
 // properties. L1 classes hand their properties to a TreeInspector, which is
 // resolved on the JavaScript side as a whole; reading them into Go first
 // would turn their lazy values into opaque references.
+// l1Types are the generated L1 classes the analysis reads, by the Go type
+// of their jsii proxy.
+var l1Types = map[string]string{
+	"*awscloudfront.jsiiProxy_CfnDistribution":          typeDistribution,
+	"*awscloudfront.jsiiProxy_CfnCachePolicy":           typeCachePolicy,
+	"*awscloudfront.jsiiProxy_CfnOriginRequestPolicy":   typeRequestPolicy,
+	"*awscloudfront.jsiiProxy_CfnResponseHeadersPolicy": typeHeadersPolicy,
+	"*awsapigateway.jsiiProxy_CfnRestApi":               typeRestApi,
+	"*awsapigateway.jsiiProxy_CfnResource":              typeApiResource,
+	"*awsapigateway.jsiiProxy_CfnMethod":                typeMethod,
+	"*awsapigateway.jsiiProxy_CfnStage":                 typeStage,
+	"*awsapigateway.jsiiProxy_CfnDeployment":            typeDeployment,
+	"*awsapigateway.jsiiProxy_CfnGatewayResponse":       typeGatewayResponse,
+	"*awss3.jsiiProxy_CfnBucket":                        typeBucket,
+}
+
+// l1Type names a resource's CloudFormation type without asking aws-cdk-lib
+// (a stack has dozens of L1s, and each question is a round trip): from the
+// Go type of a generated L1's proxy. known is false for a raw CfnResource
+// or a Go subclass, whose type must be read.
+func l1Type(n any) (typ string, known bool) {
+	name := reflect.TypeOf(n).String()
+	if typ, ok := l1Types[name]; ok {
+		return typ, true
+	}
+	generated := strings.Contains(name, ".jsiiProxy_Cfn") && name != "*awscdk.jsiiProxy_CfnResource"
+	return "", generated
+}
+
 func request(c candidate) map[string]any {
 	entry := map[string]any{"id": c.r.LogicalId()}
 	if c.typ == typeBucket {

@@ -13,53 +13,82 @@ import (
 // running cdk-nag see only findings about their own resources, and the
 // construct itself does not depend on cdk-nag.
 type nagSuppression struct {
-	ID     string `json:"id"`
-	Reason string `json:"reason"`
+	ID     string
+	Reason string
+	On     string // for suppressNag: the resource type the rule is about
 }
 
 // Reasons, also listed in the README.
 var (
 	nagApiOpen = []nagSuppression{
-		{"AwsSolutions-APIG4", "Public site API behind CloudFront: the application authenticates its users itself; API Gateway requires the API key only CloudFront sends (direct-access)."},
-		{"AwsSolutions-COG4", "The site does not prescribe Cognito; the application owns user authentication."},
+		{ID: "AwsSolutions-APIG4", Reason: "Public site API behind CloudFront: the application authenticates its users itself; API Gateway requires the API key only CloudFront sends (direct-access)."},
+		{ID: "AwsSolutions-COG4", Reason: "The site does not prescribe Cognito; the application owns user authentication."},
 	}
 	nagPreflight = []nagSuppression{
-		{"AwsSolutions-APIG4", "CORS preflight (OPTIONS) must be answered without credentials; browsers never send them on preflights (preflight-auth)."},
-		{"AwsSolutions-COG4", "CORS preflight (OPTIONS) must be answered without credentials (preflight-auth)."},
+		{ID: "AwsSolutions-APIG4", Reason: "CORS preflight (OPTIONS) must be answered without credentials; browsers never send them on preflights (preflight-auth)."},
+		{ID: "AwsSolutions-COG4", Reason: "CORS preflight (OPTIONS) must be answered without credentials (preflight-auth)."},
 	}
-	nagProxyValidation = nagSuppression{"AwsSolutions-APIG2", "Proxy API ({proxy+} to one backend): the backend owns and validates its request schema."}
-	nagDefaultCert     = nagSuppression{"AwsSolutions-CFR4", "No custom domain: the default *.cloudfront.net certificate is used, whose minimum protocol CloudFront fixes at TLSv1. Set DomainNames and Certificate for TLSv1.2_2021."}
-	nagSecretRotation  = nagSuppression{"AwsSolutions-SMG4", "Rotated by updating the secret and redeploying: CloudFormation resolves it into the API key and CloudFront's origin header at deploy time (README, Rotating the origin secret)."}
-	nagCloudWatchRole  = nagSuppression{"AwsSolutions-IAM4", "API Gateway's account-level CloudWatch role uses AWS's own AmazonAPIGatewayPushToCloudWatchLogs, the documented policy for execution logging."}
+	nagProxyValidation = nagSuppression{ID: "AwsSolutions-APIG2", Reason: "Proxy API ({proxy+} to one backend): the backend owns and validates its request schema."}
+	nagDefaultCert     = nagSuppression{ID: "AwsSolutions-CFR4", Reason: "No custom domain: the default *.cloudfront.net certificate is used, whose minimum protocol CloudFront fixes at TLSv1. Set DomainNames and Certificate for TLSv1.2_2021."}
+	nagSecretRotation  = nagSuppression{ID: "AwsSolutions-SMG4", Reason: "Rotated by updating the secret and redeploying: CloudFormation resolves it into the API key and CloudFront's origin header at deploy time (README, Rotating the origin secret)."}
+	nagCloudWatchRole  = nagSuppression{ID: "AwsSolutions-IAM4", Reason: "API Gateway's account-level CloudWatch role uses AWS's own AmazonAPIGatewayPushToCloudWatchLogs, the documented policy for execution logging."}
 	nagCdkHandlers     = []nagSuppression{
-		{"AwsSolutions-IAM4", "Handler created by aws-cdk-lib (BucketDeployment / auto-delete objects) with the basic Lambda execution role."},
-		{"AwsSolutions-IAM5", "Handler created by aws-cdk-lib: object-level wildcards on the site bucket and the CDK asset bucket are what an upload with prune needs."},
-		{"AwsSolutions-L1", "Handler created by aws-cdk-lib; its runtime is chosen and updated by aws-cdk-lib."},
+		{"AwsSolutions-IAM4", "Handler created by aws-cdk-lib (BucketDeployment / auto-delete objects) with the basic Lambda execution role.", "AWS::IAM::Role"},
+		{"AwsSolutions-IAM5", "Handler created by aws-cdk-lib: object-level wildcards on the site bucket and the CDK asset bucket are what an upload with prune needs.", "AWS::IAM::Policy"},
+		{"AwsSolutions-L1", "Handler created by aws-cdk-lib; its runtime is chosen and updated by aws-cdk-lib.", "AWS::Lambda::Function"},
 	}
 )
 
-// suppressNag adds suppressions to every CloudFormation resource at or
-// under c.
+// suppressNag adds each suppression to the CloudFormation resources of its
+// type at or under c, keeping suppressions already there.
 func suppressNag(c constructs.IConstruct, rules ...nagSuppression) {
 	for _, n := range *c.Node().FindAll(constructs.ConstructOrder_PREORDER) {
+		// L2 proxies lack CfnResource's methods, so this keeps only L1s.
 		res, ok := n.(awscdk.CfnResource)
-		if !ok || !*awscdk.CfnResource_IsCfnResource(n) {
+		if !ok {
+			continue
+		}
+		typ := *res.CfnResourceType()
+		var mine []nagSuppression
+		for _, r := range rules {
+			if r.On == typ {
+				mine = append(mine, r)
+			}
+		}
+		if len(mine) == 0 {
 			continue
 		}
 		var all []any
-		if prev, ok := res.GetMetadata(jsiiKey).(map[string]any); ok {
+		if prev, ok := res.GetMetadata(nagKey).(map[string]any); ok {
 			if list, ok := prev["rules_to_suppress"].([]any); ok {
 				all = append(all, list...)
 			}
 		}
-		for _, r := range rules {
-			all = append(all, map[string]any{"id": r.ID, "reason": r.Reason})
-		}
-		res.AddMetadata(jsiiKey, map[string]any{"rules_to_suppress": all})
+		res.AddMetadata(nagKey, nagMetadata(all, mine))
 	}
 }
 
-var jsiiKey = ptr("cdk_nag")
+// suppressOwn adds suppressions to the L1 resource of one of our own
+// constructs, made in this constructor and suppressed once: there is
+// nothing to keep, so it costs one call into aws-cdk-lib, not four.
+func suppressOwn(c constructs.IConstruct, rules ...nagSuppression) {
+	res, ok := c.Node().DefaultChild().(awscdk.CfnResource)
+	if !ok {
+		res, ok = c.(awscdk.CfnResource)
+	}
+	if ok {
+		res.AddMetadata(nagKey, nagMetadata(nil, rules))
+	}
+}
+
+func nagMetadata(prev []any, rules []nagSuppression) map[string]any {
+	for _, r := range rules {
+		prev = append(prev, map[string]any{"id": r.ID, "reason": r.Reason})
+	}
+	return map[string]any{"rules_to_suppress": prev}
+}
+
+var nagKey = ptr("cdk_nag")
 
 func ptr(s string) *string { return &s }
 
@@ -67,21 +96,21 @@ func ptr(s string) *string { return &s }
 // handlers aws-cdk-lib adds for it, depart from the AwsSolutions rules.
 func (s *StaticSiteWithApi) suppressNagFindings(r *resolved) {
 	root := s.api.Root()
-	for _, m := range []string{"ANY"} {
-		suppressNag(root.Node().FindChild(ptr(m)), nagApiOpen...)
-		suppressNag(root.GetResource(ptr("{proxy+}")).Node().FindChild(ptr(m)), nagApiOpen...)
-	}
-	suppressNag(root.Node().FindChild(ptr("OPTIONS")), nagPreflight...)
-	suppressNag(root.GetResource(ptr("{proxy+}")).Node().FindChild(ptr("OPTIONS")), nagPreflight...)
-	suppressNag(s.api.Node().DefaultChild(), nagProxyValidation)
+	proxy := root.GetResource(ptr("{proxy+}"))
+	suppressOwn(root.Node().FindChild(ptr("ANY")), nagApiOpen...)
+	suppressOwn(proxy.Node().FindChild(ptr("ANY")), nagApiOpen...)
+	suppressOwn(root.Node().FindChild(ptr("OPTIONS")), nagPreflight...)
+	suppressOwn(proxy.Node().FindChild(ptr("OPTIONS")), nagPreflight...)
+	suppressOwn(s.api, nagProxyValidation)
 	if role := s.api.Node().TryFindChild(ptr("CloudWatchRole")); role != nil {
-		suppressNag(role, nagCloudWatchRole)
+		suppressOwn(role, nagCloudWatchRole)
 	}
 	if r.Certificate == nil {
-		suppressNag(s.distribution.Node().DefaultChild(), nagDefaultCert)
+		suppressOwn(s.distribution, nagDefaultCert)
 	}
-	suppressNag(s.Node().FindChild(ptr("OriginVerifySecret")), nagSecretRotation)
-	// Singletons aws-cdk-lib adds at the stack's root for us.
+	suppressOwn(s.Node().FindChild(ptr("OriginVerifySecret")), nagSecretRotation)
+	// Singletons aws-cdk-lib adds at the stack's root for us; other
+	// constructs may share them, so existing suppressions are kept.
 	for _, c := range *awscdk.Stack_Of(s).Node().Children() {
 		id := *c.Node().Id()
 		if strings.HasPrefix(id, "Custom::CDKBucketDeployment") || strings.HasPrefix(id, "Custom::S3AutoDeleteObjects") {
