@@ -190,6 +190,8 @@ func TestCustomDomainWithZone(t *testing.T) {
 	for _, r := range resourcesOf(tmpl, "AWS::Route53::RecordSet") {
 		require.Equal(t, "www.example.com.", r["Name"])
 		require.Equal(t, "Z0123456789ABC", r["HostedZoneId"])
+		require.Equal(t, "Z2FDTNDATAQYW2", r["AliasTarget"].(obj)["HostedZoneId"], "CloudFront's alias zone")
+		require.Contains(t, jsonString(r["AliasTarget"].(obj)["DNSName"]), `"Fn::GetAtt":["SiteDistribution`)
 		types = append(types, r["Type"].(string))
 	}
 	slices.Sort(types)
