@@ -48,7 +48,7 @@ func newDeployments(scope constructs.Construct, r *resolved, bucket awss3.IBucke
 		Include:      include,
 		Prune:        jsii.Bool(false),
 		CacheControl: &[]awss3deployment.CacheControl{awss3deployment.CacheControl_FromString(jsii.String(CacheRevalidate))},
-		ContentType:  jsii.String(contentTypes[".json"]),
+		ContentType:  jsii.String("application/json"),
 	}))
 
 	owned := []string{configKey}

@@ -74,22 +74,33 @@ const (
 	CacheModerate = "public, max-age=3600"
 )
 
-// contentTypes are set explicitly for types that the deployment's own
-// guess (Python's mimetypes in the upload Lambda) may get wrong; a module
-// script served as binary/octet-stream does not run.
+// contentTypes are set explicitly where the upload's own guess could be
+// wrong. The upload Lambda runs the AWS CLI on Python 3.13, whose mimetypes
+// table gets .html, .js, .css, .json and .svg right, so those are left to
+// it (each explicit type costs a BucketDeployment); for the newer types a
+// missing entry would mean binary/octet-stream, and a module script or
+// wasm module served that way does not load.
 var contentTypes = map[string]string{
-	".html":        "text/html; charset=utf-8",
-	".js":          "text/javascript; charset=utf-8",
 	".mjs":         "text/javascript; charset=utf-8",
-	".css":         "text/css; charset=utf-8",
-	".json":        "application/json",
 	".map":         "application/json",
-	".svg":         "image/svg+xml",
 	".wasm":        "application/wasm",
 	".woff2":       "font/woff2",
 	".woff":        "font/woff",
 	".webmanifest": "application/manifest+json",
 }
+
+// GuessedContentTypes are the extensions whose Content-Type the upload
+// guesses, and what it guesses (Python's mimetypes, as the AWS CLI uses it).
+var GuessedContentTypes = map[string][]string{
+	".html": {"text/html"},
+	".js":   {"text/javascript", "application/javascript"},
+	".css":  {"text/css"},
+	".json": {"application/json"},
+	".svg":  {"image/svg+xml"},
+}
+
+// htmlContentType is set on HTML, which has its own upload anyway.
+const htmlContentType = "text/html; charset=utf-8"
 
 // uploadGroup is a set of files uploaded with one Cache-Control and one
 // Content-Type by one BucketDeployment. Each key belongs to exactly one
@@ -163,7 +174,7 @@ func planUpload(dir string, hashed func(base string) bool) (*uploadPlan, error) 
 		plan.groups = append(plan.groups, *g)
 	}
 	slices.SortFunc(plan.groups, func(a, b uploadGroup) int { return strings.Compare(a.name, b.name) })
-	html.name, html.cacheControl, html.contentType = htmlGroup, CacheRevalidate, contentTypes[".html"]
+	html.name, html.cacheControl, html.contentType = htmlGroup, CacheRevalidate, htmlContentType
 	plan.groups = append(plan.groups, html)
 	plan.invalidate = append(plan.invalidate, "/"+configKey)
 	slices.Sort(plan.invalidate)
@@ -185,6 +196,9 @@ func addTo(groups map[[2]string]*uploadGroup, class, cacheControl, contentType, 
 
 // groupSuffix names a group after its content type: "text/css" → "Css".
 func groupSuffix(contentType string) string {
+	if contentType == "" {
+		return ""
+	}
 	sub := contentType[strings.Index(contentType, "/")+1:]
 	sub, _, _ = strings.Cut(sub, ";")
 	sub, _, _ = strings.Cut(sub, "+")
