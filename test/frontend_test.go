@@ -50,7 +50,7 @@ func deployments(tmpl obj) []deployment {
 }
 
 // frontendChecks hold the pitfalls of shipping the frontend.
-var frontendChecks = map[string]func(f *fixture, tmpl obj) error{
+var frontendChecks = map[string]pitfallCheck{
 	// One deployment invalidates, waits for it, and runs after every other
 	// upload; names that never change revalidate; hashed names are immutable.
 	"stale-frontend": func(f *fixture, tmpl obj) error {
@@ -176,14 +176,7 @@ func frontendFixtures(t *testing.T) []*fixture {
 }
 
 func TestFrontendPitfalls(t *testing.T) {
-	fixtures := frontendFixtures(t)
-	for _, id := range keys(frontendChecks) {
-		t.Run(id, func(t *testing.T) {
-			for _, f := range fixtures {
-				require.NoError(t, frontendChecks[id](f, f.template), "%s in %s", id, f.name)
-			}
-		})
-	}
+	runChecks(t, frontendChecks, frontendFixtures(t))
 }
 
 // TestFrontendChecksFail breaks a good template each pitfall's way.

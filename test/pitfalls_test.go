@@ -71,11 +71,7 @@ var pitfallChecks = map[string]pitfallCheck{
 		return nil
 	},
 	"api-route": func(f *fixture, tmpl obj) error {
-		_, api, err := behaviors(tmpl, f.prefix)
-		if err != nil {
-			return err
-		}
-		o, err := origin(tmpl, api)
+		o, err := apiOrigin(tmpl, f.prefix)
 		if err != nil {
 			return err
 		}
@@ -267,11 +263,7 @@ var pitfallChecks = map[string]pitfallCheck{
 		return nil
 	},
 	"origin-timeout": func(f *fixture, tmpl obj) error {
-		_, api, err := behaviors(tmpl, f.prefix)
-		if err != nil {
-			return err
-		}
-		o, err := origin(tmpl, api)
+		o, err := apiOrigin(tmpl, f.prefix)
 		if err != nil {
 			return err
 		}
@@ -327,11 +319,7 @@ func checkDirectAccess(f *fixture, tmpl obj) error {
 	if resource(tmpl, secretRef)["GenerateSecretString"] == nil {
 		return fmt.Errorf("secret %s is not generated", secretRef)
 	}
-	_, api, err := behaviors(tmpl, f.prefix)
-	if err != nil {
-		return err
-	}
-	o, err := origin(tmpl, api)
+	o, err := apiOrigin(tmpl, f.prefix)
 	if err != nil {
 		return err
 	}
@@ -368,11 +356,16 @@ func keys[M ~map[string]V, V any](m M) []string {
 // TestPitfalls runs every pitfall check on the construct (Lambda and HTTP
 // backends) and on both shipped environment stacks.
 func TestPitfalls(t *testing.T) {
-	fixtures := allFixtures(t)
-	for _, id := range keys(pitfallChecks) {
+	runChecks(t, pitfallChecks, allFixtures(t))
+}
+
+// runChecks runs each check, as a subtest named by its pitfall ID, on every
+// fixture.
+func runChecks(t *testing.T, checks map[string]pitfallCheck, fixtures []*fixture) {
+	for _, id := range keys(checks) {
 		t.Run(id, func(t *testing.T) {
 			for _, f := range fixtures {
-				require.NoError(t, pitfallChecks[id](f, f.template), "%s in %s", id, f.name)
+				require.NoError(t, checks[id](f, f.template), "%s in %s", id, f.name)
 			}
 		})
 	}

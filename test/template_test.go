@@ -82,6 +82,15 @@ func origin(tmpl obj, behavior obj) (obj, error) {
 	return nil, fmt.Errorf("no origin %v", behavior["TargetOriginId"])
 }
 
+// apiOrigin returns the origin that the API behavior for prefix targets.
+func apiOrigin(tmpl obj, prefix string) (obj, error) {
+	_, api, err := behaviors(tmpl, prefix)
+	if err != nil {
+		return nil, err
+	}
+	return origin(tmpl, api)
+}
+
 // refTarget returns the logical ID that v refers to with Ref, if any.
 func refTarget(v any) string {
 	if m, ok := v.(obj); ok {
