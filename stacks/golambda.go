@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
@@ -28,12 +29,14 @@ var goBuildEnv = []string{"GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0"}
 
 // GoLambdaCode bundles the Go package pkg (relative to the module root, e.g.
 // "./backend/lambda") as a provided.al2023 arm64 "bootstrap" with a local
-// `go build`: no Docker. The asset hash is computed from the build inputs
-// (the package's directory tree, go.mod, go.sum, flags), not from the binary,
-// so it is the same on every machine and changes exactly when the code does.
+// `go build`: no Docker. The asset hash is computed from the build inputs,
+// not from the binary, so it is the same on every machine and changes
+// exactly when the code does: the Go files (tests aside) under the
+// package's parent folder (backend/, which also holds the handler the
+// Lambda imports), go.mod, go.sum and the build settings.
 func GoLambdaCode(moduleRoot, pkg string) (awslambda.Code, error) {
 	srcDir := filepath.Join(moduleRoot, filepath.FromSlash(strings.TrimPrefix(pkg, "./")))
-	hash, err := goSourceHash(moduleRoot, filepath.Dir(srcDir))
+	hash, err := cachedSourceHash(moduleRoot, filepath.Dir(srcDir))
 	if err != nil {
 		return nil, err
 	}
@@ -46,6 +49,26 @@ func GoLambdaCode(moduleRoot, pkg string) (awslambda.Code, error) {
 			Local: &goBundler{moduleRoot: moduleRoot, pkg: pkg, hash: hash},
 		},
 	}), nil
+}
+
+var (
+	hashMu     sync.Mutex
+	hashByTree = map[string]string{}
+)
+
+// cachedSourceHash hashes a tree once per process: every environment's
+// stack bundles the same Lambda.
+func cachedSourceHash(moduleRoot, tree string) (string, error) {
+	hashMu.Lock()
+	defer hashMu.Unlock()
+	if h, ok := hashByTree[tree]; ok {
+		return h, nil
+	}
+	h, err := goSourceHash(moduleRoot, tree)
+	if err == nil {
+		hashByTree[tree] = h
+	}
+	return h, err
 }
 
 // goSourceHash hashes every file under tree (the Lambda's packages), plus

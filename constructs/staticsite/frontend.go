@@ -39,9 +39,9 @@ type FrontendOptions struct {
 }
 
 // IsHashedName reports whether a file's base name carries a content hash,
-// the way bundlers name their output: after the first "-" or "."-separated
-// part, a part of 8 or more letters, digits, "_" or "-"-free characters that
-// contains at least one digit. index-BxT4e1Ab.js (Vite),
+// the way bundlers name their output: the name without its extension,
+// split at "-" and ".", has after its first part a part of 8 or more
+// letters, digits and "_" that contains at least one digit. index-BxT4e1Ab.js (Vite),
 // main.3f9a2c1b4d5e6f70.js (webpack) and 812.a1b2c3d4.js are hashed;
 // app.js, logo.svg, jquery-3.7.1.min.js and analytics2024.js are not.
 func IsHashedName(base string) bool {
