@@ -107,9 +107,16 @@ func TestLogging(t *testing.T) {
 		for id, g := range groups {
 			require.Equal(t, want.retention, g["RetentionInDays"], "%s %s has no retention", env, id)
 		}
-		fn, err := apiFunction(tmpl)
-		require.NoError(t, err)
-		require.NotNil(t, fn["LoggingConfig"], "the Lambda logs to its own group")
+		// Every function logs to a group of the template, so with a
+		// retention; aws-cdk-lib's auto-delete provider (dev) offers no way
+		// to set one (README, Security).
+		for id, fn := range resourcesOf(tmpl, "AWS::Lambda::Function") {
+			if strings.Contains(jsonString(fn["Description"]), "auto-deleting objects") {
+				continue
+			}
+			group := refTarget(fn["LoggingConfig"].(obj)["LogGroup"])
+			require.Contains(t, groups, group, "%s %s logs to a group with retention", env, id)
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package staticsite
 
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3deployment"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -19,9 +20,15 @@ func newDeployments(scope constructs.Construct, r *resolved, bucket awss3.IBucke
 		memory = f.MemoryLimitMiB
 	}
 	folder := awss3deployment.Source_Asset(f.SourceDir, nil)
+	// The upload Lambda's own log group, so it too has a retention.
+	logs := awslogs.NewLogGroup(scope, jsii.String("UploadLogs"), &awslogs.LogGroupProps{
+		Retention:     r.logRetention,
+		RemovalPolicy: r.removal,
+	})
 	deploy := func(id string, p *awss3deployment.BucketDeploymentProps) awss3deployment.BucketDeployment {
 		p.DestinationBucket = bucket
 		p.MemoryLimit = memory
+		p.LogGroup = logs
 		// Object keys in the response can exceed the 4 KB custom resource limit.
 		p.OutputObjectKeys = jsii.Bool(false)
 		return awss3deployment.NewBucketDeployment(scope, jsii.String(id), p)
