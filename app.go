@@ -1,6 +1,8 @@
 // Command app synthesizes one StaticSiteWithApi stack per environment
 // configured in cdk.json (context key "staticsite"). Select environments
-// with -c envs=dev,prod; the default is all of them.
+// with -c envs=dev,prod; the default is all of them. Every stack is checked
+// at synth by cdk-nag's AwsSolutions pack (skip it with -c nag=false, about
+// half a second, while iterating) and by the pitfall checks.
 package main
 
 import (
@@ -10,6 +12,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/one-origin/staticsitewithapi/constructs/sitechecks"
 	"github.com/one-origin/staticsitewithapi/stacks"
@@ -26,6 +29,9 @@ func main() {
 
 func run() error {
 	app := awscdk.NewApp(nil)
+	if v := app.Node().TryGetContext(jsii.String("nag")); v != "false" && v != false {
+		awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
+	}
 	cfg, err := stacks.LoadConfig(app, "cdk.json")
 	if err != nil {
 		return err

@@ -15,11 +15,12 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 now() { date +%s.%N; }
-# run NAME PKG: one synth into a fresh output folder, appends seconds to $out/NAME
+# run NAME PKG [CONTEXT]: one synth into a fresh output folder, appends
+# seconds to $out/NAME
 run() {
   rm -rf "$out/cdk.out"
   local t0; t0=$(now)
-  CDK_OUTDIR="$out/cdk.out" go run "$2" >/dev/null 2>&1
+  CDK_CONTEXT_JSON="${3:-{\}}" CDK_OUTDIR="$out/cdk.out" go run "$2" >/dev/null 2>&1
   echo "$(now) - $t0" | bc -l >> "$out/$1"
 }
 median() { sort -n "$1" | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
@@ -30,10 +31,13 @@ run warm ./scripts/benchbare; run warm .
 for _ in $(seq "$runs"); do
   run bare ./scripts/benchbare
   run app .
+  run nonag . '{"nag":"false"}'
 done
-bare=$(median "$out/bare"); app=$(median "$out/app")
+bare=$(median "$out/bare"); app=$(median "$out/app"); nonag=$(median "$out/nonag")
 ratio=$(echo "$app / $bare" | bc -l)
+nonag_ratio=$(echo "$nonag / $bare" | bc -l)
 printf 'synth: bare %.2f s, app %.2f s (median of %d), ratio %.2f (budget 1.50)\n' "$bare" "$app" "$runs" "$ratio"
+printf 'synth without cdk-nag (-c nag=false): %.2f s, ratio %.2f\n' "$nonag" "$nonag_ratio"
 
 go test ./... >/dev/null
 t0=$(now)

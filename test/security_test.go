@@ -206,6 +206,11 @@ func TestCustomDomainWithZone(t *testing.T) {
 	dc, err := distributionConfig(tmpl)
 	require.NoError(t, err)
 	require.Equal(t, ec.WebAclArn, dc["WebACLId"])
+	for id := range resourcesOf(tmpl, "AWS::CloudFront::Distribution") {
+		meta := jsonString(resourceEntry(tmpl, id)["Metadata"])
+		require.NotContains(t, meta, "AwsSolutions-CFR2", "with a web ACL the WAF rule is met, not suppressed")
+		require.NotContains(t, meta, "AwsSolutions-CFR4", "with a custom domain the TLS rule is met, not suppressed")
+	}
 	require.Contains(t, jsonString(tmpl["Outputs"].(obj)["SiteUrl"]), "https://www.example.com")
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 	"github.com/stretchr/testify/require"
 
 	"github.com/one-origin/staticsitewithapi/constructs/sitechecks"
@@ -159,12 +160,13 @@ func TestHttpBackendFromConfig(t *testing.T) {
 }
 
 // TestAppSynthIsClean synthesizes both shipped stacks in one app, as
-// app.go does (pitfall checks included), and wants aws-cdk-lib's own
-// template validation and the annotations free of warnings and errors:
-// users see them on every synth.
+// app.go does (cdk-nag and the pitfall checks included), and wants
+// aws-cdk-lib's own template validation and the annotations free of
+// warnings and errors: users see them on every synth.
 func TestAppSynthIsClean(t *testing.T) {
 	out := t.TempDir()
 	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(out)})
+	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
 	checks := sitechecks.New(nil)
 	cfg := appConfig(t)
 	for _, env := range cfg.Names() {

@@ -31,8 +31,13 @@ var (
 	nagProxyValidation = nagSuppression{ID: "AwsSolutions-APIG2", Reason: "Proxy API ({proxy+} to one backend): the backend owns and validates its request schema."}
 	nagDefaultCert     = nagSuppression{ID: "AwsSolutions-CFR4", Reason: "No custom domain: the default *.cloudfront.net certificate is used, whose minimum protocol CloudFront fixes at TLSv1. Set DomainNames and Certificate for TLSv1.2_2021."}
 	nagSecretRotation  = nagSuppression{ID: "AwsSolutions-SMG4", Reason: "Rotated by updating the secret and redeploying: CloudFormation resolves it into the API key and CloudFront's origin header at deploy time (README, Rotating the origin secret)."}
-	nagCloudWatchRole  = nagSuppression{ID: "AwsSolutions-IAM4", Reason: "API Gateway's account-level CloudWatch role uses AWS's own AmazonAPIGatewayPushToCloudWatchLogs, the documented policy for execution logging."}
-	nagCdkHandlers     = []nagSuppression{
+	nagGeo             = nagSuppression{ID: "AwsSolutions-CFR1", Reason: "A public site for every country; add a GeoRestriction to the distribution if yours is not."}
+	nagNoWaf           = []nagSuppression{
+		{ID: "AwsSolutions-CFR2", Reason: "AWS WAF is opt-in (WebAclArn, or WafPreset in us-east-1) because it has a monthly cost; the README says how to turn it on."},
+		{ID: "AwsSolutions-APIG3", Reason: "The stage is reached only through CloudFront (direct-access); WAF, when on, sits on the distribution (WebAclArn or WafPreset)."},
+	}
+	nagCloudWatchRole = nagSuppression{ID: "AwsSolutions-IAM4", Reason: "API Gateway's account-level CloudWatch role uses AWS's own AmazonAPIGatewayPushToCloudWatchLogs, the documented policy for execution logging."}
+	nagCdkHandlers    = []nagSuppression{
 		{"AwsSolutions-IAM4", "Handler created by aws-cdk-lib (BucketDeployment / auto-delete objects) with the basic Lambda execution role.", "AWS::IAM::Role"},
 		{"AwsSolutions-IAM5", "Handler created by aws-cdk-lib: object-level wildcards on the site bucket and the CDK asset bucket are what an upload with prune needs.", "AWS::IAM::Policy"},
 		{"AwsSolutions-L1", "Handler created by aws-cdk-lib; its runtime is chosen and updated by aws-cdk-lib.", "AWS::Lambda::Function"},
@@ -105,9 +110,15 @@ func (s *StaticSiteWithApi) suppressNagFindings(r *resolved) {
 	if role := s.api.Node().TryFindChild(ptr("CloudWatchRole")); role != nil {
 		suppressOwn(role, nagCloudWatchRole)
 	}
+	distRules := []nagSuppression{nagGeo}
 	if r.Certificate == nil {
-		suppressOwn(s.distribution, nagDefaultCert)
+		distRules = append(distRules, nagDefaultCert)
 	}
+	if r.WebAclArn == nil {
+		distRules = append(distRules, nagNoWaf[0])
+		suppressOwn(s.api.DeploymentStage(), nagNoWaf[1])
+	}
+	suppressOwn(s.distribution, distRules...)
 	suppressOwn(s.Node().FindChild(ptr("OriginVerifySecret")), nagSecretRotation)
 	// Singletons aws-cdk-lib adds at the stack's root for us; other
 	// constructs may share them, so existing suppressions are kept.
