@@ -81,7 +81,7 @@ func NewSiteStack(scope constructs.Construct, id string, props *SiteStackProps) 
 		Backend:      backend,
 		StageName:    &stage,
 		BucketProps:  bucket,
-		Cors:         &staticsite.CorsOptions{AllowOrigins: jsii.Strings(cfg.CorsAllowOrigins...)},
+		Cors:         &staticsite.CorsOptions{AllowOrigins: jsii.Strings(corsOrigins(cfg)...)},
 		Frontend:     frontend(props),
 		LogRetention: retention,
 	}
@@ -189,4 +189,15 @@ func frontend(props *SiteStackProps) *staticsite.FrontendOptions {
 		config[k] = v
 	}
 	return &staticsite.FrontendOptions{SourceDir: &dir, RuntimeConfig: &config}
+}
+
+// corsOrigins are the site's own custom domains (a page on one of them may
+// call the API through another) and the extra origins of the config, such
+// as a local dev server.
+func corsOrigins(cfg EnvConfig) []string {
+	var origins []string
+	for _, d := range cfg.DomainNames {
+		origins = append(origins, "https://"+d)
+	}
+	return append(origins, cfg.CorsAllowOrigins...)
 }

@@ -212,6 +212,8 @@ func TestCustomDomainWithZone(t *testing.T) {
 		require.NotContains(t, meta, "AwsSolutions-CFR4", "with a custom domain the TLS rule is met, not suppressed")
 	}
 	require.Contains(t, jsonString(tmpl["Outputs"].(obj)["SiteUrl"]), "https://www.example.com")
+	f := &fixture{prefix: "/api", origins: []string{"https://www.example.com"}, template: tmpl}
+	require.NoError(t, pitfallChecks["cors-errors"](f, tmpl), "the custom domain is an allowed origin")
 }
 
 func readRepoFile(t *testing.T, rel string) string {
