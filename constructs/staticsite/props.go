@@ -304,7 +304,7 @@ func (r *resolved) validate() error {
 			add("BucketProps.AutoDeleteObjects needs BucketProps.RemovalPolicy set to awscdk.RemovalPolicy_DESTROY")
 		}
 	}
-	hasDomains := r.DomainNames != nil && len(*r.DomainNames) > 0
+	hasDomains := r.hasDomains()
 	if r.Certificate != nil && !hasDomains {
 		add("Certificate is set but DomainNames is empty: list the domain names the certificate covers, or remove Certificate")
 	}
@@ -365,8 +365,7 @@ func (r *resolved) validateSecurity() []error {
 	if arn := strings.Split(r.certArn, ":"); len(arn) > 3 && !strings.Contains(r.certArn, "${Token[") && arn[3] != "us-east-1" {
 		add("Certificate is in %s: CloudFront only uses ACM certificates from us-east-1; request or import it there", arn[3])
 	}
-	hasDomains := r.DomainNames != nil && len(*r.DomainNames) > 0
-	if r.HostedZone != nil && !hasDomains {
+	if r.HostedZone != nil && !r.hasDomains() {
 		add("HostedZone is set but DomainNames is empty: list the domain names to create alias records for, or remove HostedZone")
 	}
 	if r.rate <= 0 {
@@ -403,6 +402,8 @@ func (r *resolved) validateSecurity() []error {
 	}
 	return errs
 }
+
+func (r *resolved) hasDomains() bool { return r.DomainNames != nil && len(*r.DomainNames) > 0 }
 
 func floatOr(p *float64, def float64) float64 {
 	if p == nil {
