@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path"
@@ -280,6 +281,25 @@ func TestFrontendUploadDetails(t *testing.T) {
 	require.Equal(t, map[string]any{"beta": true}, cfg["featureFlags"])
 	require.Regexp(t, `^<<marker:0xbaba:\d+>>$`, cfg["siteUrl"], "siteUrl is filled in at deploy time")
 	require.Contains(t, jsonString(byKey["config.json"].props["SourceMarkers"]), `"\"https://",{"Fn::GetAtt":["SiteDistribution`)
+}
+
+// TestOneAwsCliLayer: the uploads share one function, so they need one AWS
+// CLI layer, the one that function uses; aws-cdk-lib adds one per
+// deployment (aws/aws-cdk#32907), and unused ones would be published on
+// every deploy.
+func TestOneAwsCliLayer(t *testing.T) {
+	for _, f := range []*fixture{frontendSite(t), envStack(t, "dev"), envStack(t, "prod")} {
+		require.Greater(t, len(deployments(f.template)), 1, f.name)
+		layers := resourcesOf(f.template, "AWS::Lambda::LayerVersion")
+		require.Len(t, layers, 1, f.name)
+		var used []string
+		for _, fn := range resourcesOf(f.template, "AWS::Lambda::Function") {
+			for _, l := range asSlice(fn["Layers"]) {
+				used = append(used, refTarget(l))
+			}
+		}
+		require.Equal(t, slices.Collect(maps.Keys(layers)), used, f.name)
+	}
 }
 
 func TestIsHashedName(t *testing.T) {

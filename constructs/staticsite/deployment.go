@@ -25,13 +25,23 @@ func newDeployments(scope constructs.Construct, r *resolved, bucket awss3.IBucke
 		Retention:     r.logRetention,
 		RemovalPolicy: r.removal,
 	})
+	shared := false
 	deploy := func(id string, p *awss3deployment.BucketDeploymentProps) awss3deployment.BucketDeployment {
 		p.DestinationBucket = bucket
 		p.MemoryLimit = memory
 		p.LogGroup = logs
 		// Object keys in the response can exceed the 4 KB custom resource limit.
 		p.OutputObjectKeys = jsii.Bool(false)
-		return awss3deployment.NewBucketDeployment(scope, jsii.String(id), p)
+		d := awss3deployment.NewBucketDeployment(scope, jsii.String(id), p)
+		// Every BucketDeployment adds its own AWS CLI layer, but they share
+		// one upload function, which uses the first deployment's layer only
+		// (aws/aws-cdk#32907). Drop the others: each would be published as
+		// an unused layer version on every deploy.
+		if shared {
+			d.Node().TryRemoveChild(jsii.String("AwsCliLayer"))
+		}
+		shared = true
+		return d
 	}
 	only := func(keys []string) (exclude, include *[]*string) {
 		return jsii.Strings("*"), jsii.Strings(keys...)
