@@ -1,20 +1,18 @@
 // Command app synthesizes one StaticSiteWithApi stack per environment
 // configured in cdk.json (context key "staticsite"). Select environments
 // with -c envs=dev,prod; the default is all of them. Every stack is checked
-// at synth by cdk-nag's AwsSolutions pack (skip it with -c nag=false, about
-// half a second, while iterating) and by the pitfall checks.
+// at synth by cdk-nag's AwsSolutions pack (skip it with -c nag=false while
+// iterating) and by the pitfall checks. stacks.NewApp
+// and stacks.AddSiteStacks hold the wiring, so that tests build exactly
+// this app.
 package main
 
 import (
 	"fmt"
 	"os"
-	"strings"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
-	"github.com/one-origin/staticsitewithapi/constructs/sitechecks"
 	"github.com/one-origin/staticsitewithapi/stacks"
 )
 
@@ -28,19 +26,12 @@ func main() {
 }
 
 func run() error {
-	app := awscdk.NewApp(nil)
-	if v := app.Node().TryGetContext(jsii.String("nag")); v != "false" && v != false {
-		awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
-	}
+	app := stacks.NewApp(nil)
 	cfg, err := stacks.LoadConfig(app, "cdk.json")
 	if err != nil {
 		return err
 	}
-	var names []string
-	if v, ok := app.Node().TryGetContext(jsii.String("envs")).(string); ok && v != "" {
-		names = strings.Split(v, ",")
-	}
-	names, err = cfg.Select(names)
+	names, err := stacks.SelectedEnvs(app, cfg)
 	if err != nil {
 		return err
 	}
@@ -48,18 +39,8 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	// Synth-time pitfall checks on every stack: ours must have none.
-	checks := sitechecks.New(nil)
-	for _, name := range names {
-		stack, err := stacks.NewSiteStack(app, cfg.StackPrefix+"-"+name, &stacks.SiteStackProps{
-			EnvName:    name,
-			Config:     cfg.Environments[name],
-			ModuleRoot: root,
-		})
-		if err != nil {
-			return fmt.Errorf("environment %s: %w", name, err)
-		}
-		checks.AddTo(stack)
+	if _, err := stacks.AddSiteStacks(app, cfg, names, root); err != nil {
+		return err
 	}
 	app.Synth(nil)
 	return nil

@@ -11,10 +11,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 	"github.com/stretchr/testify/require"
 
-	"github.com/one-origin/staticsitewithapi/constructs/sitechecks"
 	"github.com/one-origin/staticsitewithapi/stacks"
 )
 
@@ -159,23 +157,21 @@ func TestHttpBackendFromConfig(t *testing.T) {
 	}
 }
 
-// TestAppSynthIsClean synthesizes both shipped stacks in one app, as
-// app.go does (cdk-nag and the pitfall checks included), and wants
+// TestAppSynthIsClean synthesizes both shipped stacks in the app that
+// app.go builds (cdk-nag and the pitfall checks included), and wants
 // aws-cdk-lib's own template validation and the annotations free of
 // warnings and errors: users see them on every synth.
 func TestAppSynthIsClean(t *testing.T) {
 	out := t.TempDir()
-	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(out)})
-	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
-	checks := sitechecks.New(nil)
+	app := stacks.NewApp(&awscdk.AppProps{Outdir: jsii.String(out)})
 	cfg := appConfig(t)
 	for _, env := range cfg.Names() {
 		ec := cfg.Environments[env]
 		ec.Account = *testEnv.Account
-		stack, err := stacks.NewSiteStack(app, cfg.StackPrefix+"-"+env, &stacks.SiteStackProps{EnvName: env, Config: ec, ModuleRoot: repoRoot(t)})
-		require.NoError(t, err)
-		checks.AddTo(stack)
+		cfg.Environments[env] = ec
 	}
+	_, err := stacks.AddSiteStacks(app, cfg, cfg.Names(), repoRoot(t))
+	require.NoError(t, err)
 	app.Synth(nil)
 
 	// A plugin with nothing to say, not even an acknowledged finding, is

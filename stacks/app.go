@@ -1,0 +1,101 @@
+package stacks
+
+import (
+	"fmt"
+	"maps"
+	"os"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+
+	"github.com/one-origin/staticsitewithapi/constructs/sitechecks"
+)
+
+// NewApp creates the CDK app that app.go synthesizes, with its app-wide
+// settings:
+//
+//   - cdk-nag's AwsSolutions pack on every stack, unless the context key
+//     "nag" is "false" (-c nag=false);
+//   - aws-cdk-lib's built-in template validation, unchanged, but with its
+//     engine created here, first (see validationPlugin);
+//   - no construct creation stack traces (context key
+//     aws:cdk:disable-creation-stack-traces, which aws-cdk-lib offers for
+//     speed): in a Go app they hold only jsii runtime frames, never a line
+//     of Go. `cdk synth --debug` records them anyway.
+//
+// props may be nil; its Context takes precedence over these defaults.
+func NewApp(props *awscdk.AppProps) awscdk.App {
+	var p awscdk.AppProps
+	if props != nil {
+		p = *props
+	}
+	ctx := map[string]any{disableCreationStackTraces: true}
+	if p.Context != nil {
+		maps.Copy(ctx, *p.Context)
+	}
+	p.Context = &ctx
+	app := awscdk.NewApp(&p)
+	if (p.BuiltinCloudFormationValidation == nil || *p.BuiltinCloudFormationValidation) &&
+		os.Getenv("CDK_VALIDATION") != "false" {
+		awscdk.Validations_Of(app).AddPlugins(validationPlugin())
+	}
+	if v := app.Node().TryGetContext(jsii.String("nag")); v != "false" && v != false {
+		awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
+	}
+	return app
+}
+
+const disableCreationStackTraces = "aws:cdk:disable-creation-stack-traces"
+
+// plugin is the process's one validation plugin, shared by every App that
+// NewApp creates: its engine costs about a second to build.
+var plugin awscdk.CloudFormationValidatePlugin
+
+// validationPlugin returns the same CloudFormation validation that
+// aws-cdk-lib registers by itself (its default rules, errors reported as
+// warnings unless @aws-cdk/core:validateAgainstDefaultRules is set), and
+// builds its engine now. aws-cdk-lib builds it lazily, at the end of
+// synthesis, when the JavaScript heap holds both stacks and cdk-nag; the
+// same engine then takes about 0.3 s longer to build on a 2-core machine
+// (see scripts/bench.sh). An explicitly registered plugin replaces the
+// automatic one, so templates are still validated once. CDK_VALIDATION=false
+// (what `cdk synth --no-validation` sets) turns both off.
+func validationPlugin() awscdk.CloudFormationValidatePlugin {
+	if plugin == nil {
+		plugin = awscdk.NewCloudFormationValidatePlugin(nil)
+	}
+	return plugin
+}
+
+// AddSiteStacks adds one stack per named environment of cfg to app, named
+// <StackPrefix>-<env>, and the synth-time pitfall checks to each.
+// moduleRoot is the directory of this repository's go.mod.
+func AddSiteStacks(app awscdk.App, cfg *AppConfig, names []string, moduleRoot string) ([]awscdk.Stack, error) {
+	checks := sitechecks.New(nil)
+	var out []awscdk.Stack
+	for _, name := range names {
+		stack, err := NewSiteStack(app, cfg.StackPrefix+"-"+name, &SiteStackProps{
+			EnvName:    name,
+			Config:     cfg.Environments[name],
+			ModuleRoot: moduleRoot,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("environment %s: %w", name, err)
+		}
+		checks.AddTo(stack)
+		out = append(out, stack)
+	}
+	return out, nil
+}
+
+// SelectedEnvs returns the environment names given with -c envs=a,b (all
+// of cfg's when unset), checked against cfg.
+func SelectedEnvs(app awscdk.App, cfg *AppConfig) ([]string, error) {
+	var names []string
+	if v, ok := app.Node().TryGetContext(jsii.String("envs")).(string); ok && v != "" {
+		names = strings.Split(v, ",")
+	}
+	return cfg.Select(names)
+}
