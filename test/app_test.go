@@ -3,6 +3,7 @@ package test
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -121,4 +122,26 @@ func TestSelectedEnvs(t *testing.T) {
 
 	_, err = pick(map[string]any{"envs": "dev,staging"})
 	require.ErrorContains(t, err, `unknown environment "staging": known environments are dev, prod`)
+}
+
+// `cdk synth --no-validation` sets CDK_VALIDATION=false for the app process;
+// the app must then not register its validation plugin either. The
+// variable has to be there when the jsii runtime starts, so this runs the
+// app as the CLI does, in its own process.
+func TestAppHonoursNoValidation(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the app with go run")
+	}
+	out := t.TempDir()
+	cmd := exec.Command("go", "run", ".")
+	cmd.Dir = repoRoot(t)
+	cmd.Env = append(os.Environ(),
+		"CDK_VALIDATION=false",
+		"CDK_OUTDIR="+out,
+		`CDK_CONTEXT_JSON={"nag":"false","envs":"dev"}`,
+	)
+	msg, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", msg)
+	require.FileExists(t, filepath.Join(out, "StaticSite-dev.template.json"))
+	require.NoFileExists(t, filepath.Join(out, "validation-report.json"))
 }
