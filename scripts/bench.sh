@@ -3,24 +3,27 @@
 # between machines, so CI does not run it).
 #   1. `go run .` (the default app, both environments) against a bare
 #      NewApp + one empty stack + Synth program, side by side, build caches
-#      warm: median of RUNS alternating runs each; budget 1.5x.
+#      warm: median of RUNS alternating runs each; budget 1.5x. Also
+#      reported: the app without cdk-nag, and both programs without
+#      aws-cdk-lib's template validation (CDK_VALIDATION=false), to show
+#      where the time goes.
 #   2. `go test ./...` with a warm build cache (test results not cached):
 #      budget 60 s.
 # Exit status 1 when a budget is exceeded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
-runs=${RUNS:-7}
+runs=${RUNS:-11}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 now() { date +%s.%N; }
-# run NAME PKG [CONTEXT]: one synth into a fresh output folder, appends
-# seconds to $out/NAME
+# run NAME PKG [CONTEXT [VALIDATION]]: one synth into a fresh output
+# folder, appends seconds to $out/NAME
 run() {
   rm -rf "$out/cdk.out"
   local t0; t0=$(now)
-  CDK_CONTEXT_JSON="${3:-{\}}" CDK_OUTDIR="$out/cdk.out" go run "$2" >/dev/null 2>&1
+  CDK_VALIDATION="${4:-true}" CDK_CONTEXT_JSON="${3:-{\}}" CDK_OUTDIR="$out/cdk.out" go run "$2" >/dev/null 2>&1
   echo "$(now) - $t0" | bc -l >> "$out/$1"
 }
 median() { sort -n "$1" | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
@@ -32,12 +35,16 @@ for _ in $(seq "$runs"); do
   run bare ./scripts/benchbare
   run app .
   run nonag . '{"nag":"false"}'
+  run bare_noval ./scripts/benchbare '{}' false
+  run app_noval . '{}' false
 done
 bare=$(median "$out/bare"); app=$(median "$out/app"); nonag=$(median "$out/nonag")
 ratio=$(echo "$app / $bare" | bc -l)
 nonag_ratio=$(echo "$nonag / $bare" | bc -l)
 printf 'synth: bare %.2f s, app %.2f s (median of %d), ratio %.2f (budget 1.50)\n' "$bare" "$app" "$runs" "$ratio"
 printf 'synth without cdk-nag (-c nag=false): %.2f s, ratio %.2f\n' "$nonag" "$nonag_ratio"
+printf 'synth without template validation (CDK_VALIDATION=false): bare %.2f s, app %.2f s\n' \
+  "$(median "$out/bare_noval")" "$(median "$out/app_noval")"
 
 go test ./... >/dev/null
 t0=$(now)
