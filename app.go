@@ -2,15 +2,17 @@
 // configured in cdk.json (context key "staticsite"). Select environments
 // with -c envs=dev,prod; the default is all of them. Every stack is checked
 // at synth by cdk-nag's AwsSolutions pack (skip it with -c nag=false while
-// iterating) and by the pitfall checks. stacks.NewApp
-// and stacks.AddSiteStacks hold the wiring, so that tests build exactly
-// this app.
+// iterating) and by the pitfall checks. The app reads cdk.json's context
+// (the feature flags among it) itself, so `go run .` synthesizes what
+// `cdk synth` does. stacks.NewApp and stacks.AddSiteStacks hold the wiring,
+// so that tests build exactly this app.
 package main
 
 import (
 	"fmt"
 	"os"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/one-origin/staticsitewithapi/stacks"
@@ -26,7 +28,11 @@ func main() {
 }
 
 func run() error {
-	app := stacks.NewApp(nil)
+	ctx, err := stacks.CdkJsonContext("cdk.json")
+	if err != nil {
+		return err
+	}
+	app := stacks.NewApp(&awscdk.AppProps{Context: &ctx})
 	cfg, err := stacks.LoadConfig(app, "cdk.json")
 	if err != nil {
 		return err

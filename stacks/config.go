@@ -117,6 +117,25 @@ func LoadConfig(app awscdk.App, cdkJsonPath string) (*AppConfig, error) {
 	return ParseConfig(raw)
 }
 
+// CdkJsonContext returns the "context" object of a cdk.json file: the
+// per-environment config and the feature flags. The CDK CLI passes it to
+// the app by itself; app.go and the tests read it too, so that `go run .`
+// and test stacks get the same flags as `cdk synth` (context given to the
+// CLI with -c still wins).
+func CdkJsonContext(cdkJsonPath string) (map[string]any, error) {
+	b, err := os.ReadFile(cdkJsonPath)
+	if err != nil {
+		return nil, err
+	}
+	var file struct {
+		Context map[string]any `json:"context"`
+	}
+	if err := json.Unmarshal(b, &file); err != nil {
+		return nil, fmt.Errorf("%s: %w", cdkJsonPath, err)
+	}
+	return file.Context, nil
+}
+
 // ParseConfig decodes and checks an AppConfig from JSON. Unknown fields are
 // errors, so a typo in cdk.json does not silently fall back to a default.
 func ParseConfig(raw []byte) (*AppConfig, error) {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/stretchr/testify/require"
@@ -144,4 +145,18 @@ func TestAppHonoursNoValidation(t *testing.T) {
 	require.NoError(t, err, "%s", msg)
 	require.FileExists(t, filepath.Join(out, "StaticSite-dev.template.json"))
 	require.NoFileExists(t, filepath.Join(out, "validation-report.json"))
+}
+
+// With the shipped feature flags (@aws-cdk/core:annotationsInValidationReport)
+// an unsuppressed cdk-nag error stops `cdk synth`, before any deploy.
+func TestAppStopsOnNagErrors(t *testing.T) {
+	out := t.TempDir()
+	app := stacks.NewApp(&awscdk.AppProps{Outdir: jsii.String(out), Context: shippedContext(t)})
+	stack := awscdk.NewStack(app, jsii.String("Bare"), &awscdk.StackProps{Env: testEnv})
+	awss3.NewBucket(stack, jsii.String("Plain"), nil) // no access logs, no TLS-only policy
+	require.PanicsWithError(t, "ValidationFailed: Validation failed. A copy of this report can be found in: "+filepath.Join(out, "validation-report.json"),
+		func() { app.Synth(nil) })
+	report := validationReport(t, out)
+	require.Contains(t, report, `"pluginName":"Construct Annotations"`)
+	require.Contains(t, report, `"description":"AwsSolutions-S1: The S3 Bucket has server access logs disabled`)
 }

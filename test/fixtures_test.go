@@ -137,6 +137,17 @@ func appConfig(t *testing.T) *stacks.AppConfig {
 	return cfg
 }
 
+// shippedContext is cdk.json's context, which the CLI passes to the app:
+// the environments and the feature flags. Stacks built with it match what
+// `cdk synth` writes; construct tests keep aws-cdk-lib's default flags, as
+// a library user's app may.
+func shippedContext(t *testing.T) *map[string]any {
+	t.Helper()
+	ctx, err := stacks.CdkJsonContext(filepath.Join(repoRoot(t), "cdk.json"))
+	require.NoError(t, err)
+	return &ctx
+}
+
 // envStack synthesizes the shipped environment's stack, with a fixed
 // account so the template does not depend on CDK_DEFAULT_ACCOUNT.
 func envStack(t *testing.T, env string) *fixture {
@@ -145,7 +156,7 @@ func envStack(t *testing.T, env string) *fixture {
 		ec, ok := cfg.Environments[env]
 		require.True(t, ok, "cdk.json has no environment %q", env)
 		ec.Account = *testEnv.Account
-		app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(keptDir(t))})
+		app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(keptDir(t)), Context: shippedContext(t)})
 		stack, err := stacks.NewSiteStack(app, cfg.StackPrefix+"-"+env, &stacks.SiteStackProps{
 			EnvName: env, Config: ec, ModuleRoot: repoRoot(t),
 		})

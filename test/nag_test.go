@@ -16,12 +16,16 @@ import (
 	"github.com/one-origin/staticsitewithapi/stacks"
 )
 
-// nagFindings applies the AwsSolutions pack to a stack built by build and
-// returns its unsuppressed errors. (Warnings are checked on the whole app,
-// as app.go builds it, by TestAppSynthIsClean.)
+// nagErrors applies the AwsSolutions pack to a stack built by build, with
+// the shipped feature flags, and returns its unsuppressed errors. (Warnings
+// are checked on the whole app, as app.go builds it, by
+// TestAppSynthIsClean.) The app itself fails synthesis on an error
+// (TestAppStopsOnNagErrors); here errors stay annotations, to be listed.
 func nagErrors(t *testing.T, build func(app awscdk.App) awscdk.Stack) []string {
 	t.Helper()
-	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
+	ctx := *shippedContext(t)
+	ctx["@aws-cdk/core:annotationsInValidationReport"] = false
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir()), Context: &ctx})
 	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
 	stack := build(app)
 	ann := assertions.Annotations_FromStack(stack)

@@ -118,7 +118,7 @@ func TestDefaultBackendIsGoLambda(t *testing.T) {
 
 	// Synthesize into a folder we keep, and inspect the bundled binary.
 	out := t.TempDir()
-	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(out)})
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(out), Context: shippedContext(t)})
 	cfg := appConfig(t)
 	_, err = stacks.NewSiteStack(app, "Bundle", &stacks.SiteStackProps{EnvName: "dev", Config: cfg.Environments["dev"], ModuleRoot: repoRoot(t)})
 	require.NoError(t, err)
@@ -163,7 +163,7 @@ func TestHttpBackendFromConfig(t *testing.T) {
 // warnings and errors: users see them on every synth.
 func TestAppSynthIsClean(t *testing.T) {
 	out := t.TempDir()
-	app := stacks.NewApp(&awscdk.AppProps{Outdir: jsii.String(out)})
+	app := stacks.NewApp(&awscdk.AppProps{Outdir: jsii.String(out), Context: shippedContext(t)})
 	cfg := appConfig(t)
 	for _, env := range cfg.Names() {
 		ec := cfg.Environments[env]
