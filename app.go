@@ -33,7 +33,7 @@ func run() error {
 		return err
 	}
 	app := stacks.NewApp(&awscdk.AppProps{Context: &ctx})
-	cfg, err := stacks.LoadConfig(app, "cdk.json")
+	cfg, err := stacks.LoadConfig(app)
 	if err != nil {
 		return err
 	}

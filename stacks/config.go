@@ -87,32 +87,18 @@ type EnvConfig struct {
 	ContentSecurityPolicy string `json:"contentSecurityPolicy,omitempty"`
 }
 
-// LoadConfig reads the AppConfig. When the app runs under the CDK CLI the
-// context (cdk.json merged with -c flags) is in the app; when it runs
-// directly (go run ., tests) cdkJsonPath is read instead.
-func LoadConfig(app awscdk.App, cdkJsonPath string) (*AppConfig, error) {
-	var raw []byte
-	if v := app.Node().TryGetContext(jsii.String(ContextKey)); v != nil {
-		b, err := json.Marshal(v)
-		if err != nil {
-			return nil, fmt.Errorf("context %q: %w", ContextKey, err)
-		}
-		raw = b
-	} else {
-		b, err := os.ReadFile(cdkJsonPath)
-		if err != nil {
-			return nil, fmt.Errorf("no %q context in the app and cannot read %s: %w", ContextKey, cdkJsonPath, err)
-		}
-		var file struct {
-			Context map[string]json.RawMessage `json:"context"`
-		}
-		if err := json.Unmarshal(b, &file); err != nil {
-			return nil, fmt.Errorf("%s: %w", cdkJsonPath, err)
-		}
-		raw = file.Context[ContextKey]
-		if raw == nil {
-			return nil, fmt.Errorf("%s has no context.%s", cdkJsonPath, ContextKey)
-		}
+// LoadConfig reads the AppConfig from the app's context: cdk.json's,
+// which the CDK CLI passes to the app and app.go reads when run without it
+// (CdkJsonContext), overridden by any -c given to the CLI. This is the one
+// place the config is read.
+func LoadConfig(app awscdk.App) (*AppConfig, error) {
+	v := app.Node().TryGetContext(jsii.String(ContextKey))
+	if v == nil {
+		return nil, fmt.Errorf("no %q context in the app: run it with the CDK CLI, or give it cdk.json's context (stacks.CdkJsonContext)", ContextKey)
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("context %q: %w", ContextKey, err)
 	}
 	return ParseConfig(raw)
 }

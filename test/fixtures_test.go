@@ -132,7 +132,7 @@ func repoRoot(t *testing.T) string {
 // appConfig is the shipped cdk.json configuration.
 func appConfig(t *testing.T) *stacks.AppConfig {
 	t.Helper()
-	cfg, err := stacks.LoadConfig(awscdk.NewApp(nil), filepath.Join(repoRoot(t), "cdk.json"))
+	cfg, err := stacks.LoadConfig(awscdk.NewApp(&awscdk.AppProps{Context: shippedContext(t)}))
 	require.NoError(t, err)
 	return cfg
 }

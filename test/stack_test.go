@@ -52,14 +52,26 @@ func TestEnvDefaults(t *testing.T) {
 	require.Equal(t, "111111111111", *stacks.EnvConfig{Account: "111111111111"}.Env().Account)
 }
 
+// Context given to the CLI (-c staticsite=...) wins over cdk.json's
+// context, which the app passes as AppProps.Context; aws-cdk-lib ranks both
+// -c and PostCliContext above that, and PostCliContext stands in for -c
+// here (the CLI hands -c over in the jsii runtime's environment).
 func TestContextOverridesCdkJson(t *testing.T) {
-	app := awscdk.NewApp(&awscdk.AppProps{Context: &map[string]any{
-		"staticsite": map[string]any{"stackPrefix": "Mine", "environments": map[string]any{"qa": map[string]any{}}},
-	}})
-	cfg, err := stacks.LoadConfig(app, filepath.Join(repoRoot(t), "cdk.json"))
+	app := awscdk.NewApp(&awscdk.AppProps{
+		Context: shippedContext(t),
+		PostCliContext: &map[string]any{
+			"staticsite": map[string]any{"stackPrefix": "Mine", "environments": map[string]any{"qa": map[string]any{}}},
+		},
+	})
+	cfg, err := stacks.LoadConfig(app)
 	require.NoError(t, err)
 	require.Equal(t, "Mine", cfg.StackPrefix)
 	require.Equal(t, []string{"qa"}, cfg.Names())
+}
+
+func TestNoConfigSaysWhere(t *testing.T) {
+	_, err := stacks.LoadConfig(awscdk.NewApp(nil))
+	require.EqualError(t, err, `no "staticsite" context in the app: run it with the CDK CLI, or give it cdk.json's context (stacks.CdkJsonContext)`)
 }
 
 // TestDevDestroysAndProdRetains checks the per-environment data policy:
