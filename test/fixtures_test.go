@@ -52,6 +52,9 @@ func TestMain(m *testing.M) {
 	for _, d := range keptDirs {
 		os.RemoveAll(d)
 	}
+	// Stops the jsii runtime and removes its temporary folder; os.Exit
+	// skips deferred calls, so this cannot be left to a defer.
+	jsii.Close()
 	os.Exit(code)
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -9,6 +10,14 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
 	"github.com/aws/jsii-runtime-go"
 )
+
+// TestMain stops the jsii runtime after the tests, which also removes its
+// temporary folder (os.Exit skips deferred calls).
+func TestMain(m *testing.M) {
+	code := m.Run()
+	jsii.Close()
+	os.Exit(code)
+}
 
 // TestShop synthesizes the app as main does and checks what a user of the
 // library relies on: one distribution whose /api/* behavior reaches the API
