@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/one-origin/staticsitewithapi/constructs/staticsite"
+	"github.com/one-origin/staticsitewithapi/internal/jsiitest"
 	"github.com/one-origin/staticsitewithapi/stacks"
 )
 
@@ -48,14 +49,11 @@ func keptDir(t *testing.T) string {
 
 func TestMain(m *testing.M) {
 	flag.Parse()
-	code := m.Run()
-	for _, d := range keptDirs {
-		os.RemoveAll(d)
-	}
-	// Stops the jsii runtime and removes its temporary folder; os.Exit
-	// skips deferred calls, so this cannot be left to a defer.
-	jsii.Close()
-	os.Exit(code)
+	jsiitest.Main(m, func() {
+		for _, d := range keptDirs {
+			os.RemoveAll(d)
+		}
+	})
 }
 
 // cached builds a fixture once per test binary; jsii calls are slow and

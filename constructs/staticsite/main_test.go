@@ -1,16 +1,9 @@
 package staticsite_test
 
 import (
-	"os"
 	"testing"
 
-	"github.com/aws/jsii-runtime-go"
+	"github.com/one-origin/staticsitewithapi/internal/jsiitest"
 )
 
-// TestMain stops the jsii runtime after the tests, which also removes its
-// temporary folder (os.Exit skips deferred calls).
-func TestMain(m *testing.M) {
-	code := m.Run()
-	jsii.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { jsiitest.Main(m) }
