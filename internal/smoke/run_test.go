@@ -36,6 +36,13 @@ func onApi(f func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool) ove
 	}
 }
 
+// onDeepLink applies f to requests for the deep link only.
+func onDeepLink(f func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool) override {
+	return func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
+		return r.URL.Path == smoke.DeepLinkPath && f(s, w, r)
+	}
+}
+
 // TestRunScenarios replays each failure recorded in PITFALLS.md from a
 // loopback fake of the distribution and wants exactly the expected pitfall
 // IDs, on exactly the expected checks.
@@ -89,25 +96,19 @@ func TestRunScenarios(t *testing.T) {
 		},
 		{
 			name: "spa-deeplink: a deep link serves other HTML than the root",
-			override: func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
-				if r.URL.Path != smoke.DeepLinkPath {
-					return false
-				}
+			override: onDeepLink(func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
 				replay(w, http.StatusOK, []byte("<!doctype html><title>Not found</title>"), "Content-Type", "text/html")
 				return true
-			},
+			}),
 			failing: []string{smoke.CheckDeepLink},
 			ids:     []smoke.PitfallID{smoke.SpaDeeplink},
 		},
 		{
 			name: "spa-deeplink: a deep link gets a plain 404",
-			override: func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
-				if r.URL.Path != smoke.DeepLinkPath {
-					return false
-				}
+			override: onDeepLink(func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
 				replay(w, http.StatusNotFound, []byte("Not Found"), "Content-Type", "text/plain")
 				return true
-			},
+			}),
 			failing: []string{smoke.CheckDeepLink},
 			ids:     []smoke.PitfallID{smoke.SpaDeeplink},
 		},
