@@ -17,23 +17,23 @@ import (
 	"github.com/one-origin/staticsitewithapi/stacks"
 )
 
-// pluginReports reads validation-report.json and returns the plugin reports
-// by plugin name, each with its violations' rule IDs.
+// pluginReports returns the plugin reports of validation-report.json
+// (validationReport) by plugin name, each with its violations' rule IDs.
 func pluginReports(t *testing.T, outdir string) map[string][]string {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(outdir, "validation-report.json"))
-	require.NoError(t, err)
-	var report struct {
-		PluginReports []struct {
-			PluginName string `json:"pluginName"`
-			Violations []struct {
-				RuleName string `json:"ruleName"`
-			} `json:"violations"`
-		} `json:"pluginReports"`
-	}
-	require.NoError(t, json.Unmarshal(raw, &report))
 	out := map[string][]string{}
-	for _, r := range report.PluginReports {
+	text := validationReport(t, outdir)
+	if text == "" {
+		return out
+	}
+	var reports []struct {
+		PluginName string `json:"pluginName"`
+		Violations []struct {
+			RuleName string `json:"ruleName"`
+		} `json:"violations"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(text), &reports))
+	for _, r := range reports {
 		var ids []string
 		for _, v := range r.Violations {
 			ids = append(ids, v.RuleName)
