@@ -10,7 +10,7 @@
 // Routes (relative to Handler.Prefix, "/api" by default):
 //
 //	GET|HEAD /health  200 {"status":"ok","time":"<RFC 3339, UTC>"}
-//	POST     /echo    200 {"echo":<request JSON>,"method":"POST","path":"..."}
+//	POST     /echo    200 {"echo":<request JSON>,"method":"POST","path":"...","viewerIp":"..."}
 //
 // Every response, including errors, is JSON with the headers
 // "Content-Type: application/json; charset=utf-8" and "Cache-Control: no-store".
@@ -21,13 +21,23 @@
 // owns CORS in this project through a response headers policy; if both layers
 // set CORS headers, browsers receive a duplicated Access-Control-Allow-Origin
 // header and reject the response.
+//
+// The event API Gateway sends holds the origin-verify API key that
+// CloudFront adds (in headers["x-api-key"] and requestContext.identity.apiKey).
+// The handler never logs or returns headers or the request context, so the
+// key goes no further (pitfall secret-exposed); keep it that way when adding
+// routes. With Handler.Log set it writes one JSON line per request with the
+// viewer's IP address (ViewerIP), which API Gateway's own access log cannot
+// show behind CloudFront (pitfall client-ip).
 package apihandler
 
 import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"io"
 	"mime"
+	"net"
 	"net/http"
 	"slices"
 	"strconv"
@@ -65,6 +75,13 @@ type Handler struct {
 	// MaxBodyBytes limits the decoded request body size. Zero or a negative
 	// value means DefaultMaxBodyBytes.
 	MaxBodyBytes int
+
+	// Log, when set, receives one JSON line per request: requestId (API
+	// Gateway's, as in its access log), cloudFrontId (the X-Amz-Cf-Id
+	// header, CloudFront's x-edge-request-id), viewerIp, method, path and
+	// status. Headers, query strings and bodies are never logged. Nil logs
+	// nothing.
+	Log io.Writer
 }
 
 // Default is the Handler used by the package-level Handle function.
@@ -97,30 +114,82 @@ var routes = map[string]route{
 // Handle routes req to the matching endpoint. The returned error is always
 // nil: every outcome, including client errors, is a JSON response.
 func (h *Handler) Handle(_ context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+	resp := h.serve(req)
+	if h.Log != nil {
+		line, _ := json.Marshal(requestLog{
+			RequestID:    req.RequestContext.RequestID,
+			CloudFrontID: header(req, "X-Amz-Cf-Id"),
+			ViewerIP:     ViewerIP(req),
+			Method:       req.HTTPMethod,
+			Path:         req.Path,
+			Status:       resp.StatusCode,
+		})
+		_, _ = h.Log.Write(append(line, '\n'))
+	}
+	return resp, nil
+}
+
+// requestLog is the one line logged per request. Add nothing from headers
+// or the request context wholesale: they carry the origin-verify key.
+type requestLog struct {
+	RequestID    string `json:"requestId"`
+	CloudFrontID string `json:"cloudFrontId,omitempty"`
+	ViewerIP     string `json:"viewerIp,omitempty"`
+	Method       string `json:"method"`
+	Path         string `json:"path"`
+	Status       int    `json:"status"`
+}
+
+// ViewerIP returns the address of the client that called the site, or ""
+// when the request carries none. Behind CloudFront, API Gateway's
+// requestContext.identity.sourceIp is a CloudFront edge server, not the
+// client. CloudFront appends the viewer's address to X-Forwarded-For
+// (entries before it come from the client and can be forged), and API
+// Gateway appends the edge's address after it; so the viewer is the last
+// entry once a trailing entry equal to sourceIp is dropped.
+func ViewerIP(req events.APIGatewayProxyRequest) string {
+	var hops []string
+	for _, line := range headerValues(req, "X-Forwarded-For") {
+		for _, h := range strings.Split(line, ",") {
+			if h = strings.TrimSpace(h); h != "" {
+				hops = append(hops, h)
+			}
+		}
+	}
+	if n := len(hops); n > 1 && hops[n-1] == req.RequestContext.Identity.SourceIP {
+		hops = hops[:n-1]
+	}
+	if len(hops) == 0 || net.ParseIP(hops[len(hops)-1]) == nil {
+		return ""
+	}
+	return hops[len(hops)-1]
+}
+
+func (h *Handler) serve(req events.APIGatewayProxyRequest) events.APIGatewayProxyResponse {
 	rel, ok := h.relativePath(req.Path)
 	if !ok {
-		return notFound(req.Path), nil
+		return notFound(req.Path)
 	}
 	rt, ok := routes[rel]
 	if !ok {
-		return notFound(req.Path), nil
+		return notFound(req.Path)
 	}
 
 	allow := strings.Join(rt.allow, ", ") + ", " + http.MethodOptions
 	switch {
 	case slices.Contains(rt.allow, req.HTTPMethod):
-		return rt.handle(h, req), nil
+		return rt.handle(h, req)
 	case req.HTTPMethod == http.MethodOptions:
 		// Answer OPTIONS (including CORS preflights forwarded by
 		// CloudFront, which adds the CORS headers itself) with the
 		// allowed methods instead of a 405 that would fail a preflight.
 		resp := respond(http.StatusNoContent, nil)
 		resp.Headers["Allow"] = allow
-		return resp, nil
+		return resp
 	default:
 		resp := errorResponse(http.StatusMethodNotAllowed, "method not allowed")
 		resp.Headers["Allow"] = allow
-		return resp, nil
+		return resp
 	}
 }
 
@@ -209,13 +278,15 @@ func (h *Handler) echo(req events.APIGatewayProxyRequest) events.APIGatewayProxy
 	}
 
 	return respond(http.StatusOK, struct {
-		Echo   json.RawMessage `json:"echo"`
-		Method string          `json:"method"`
-		Path   string          `json:"path"`
+		Echo     json.RawMessage `json:"echo"`
+		Method   string          `json:"method"`
+		Path     string          `json:"path"`
+		ViewerIP string          `json:"viewerIp,omitempty"`
 	}{
-		Echo:   doc,
-		Method: req.HTTPMethod,
-		Path:   req.Path,
+		Echo:     doc,
+		Method:   req.HTTPMethod,
+		Path:     req.Path,
+		ViewerIP: ViewerIP(req),
 	})
 }
 
@@ -233,17 +304,26 @@ func isJSONMediaType(ct string) bool {
 // header returns the first value of the named request header, matching the
 // name case-insensitively (clients and CloudFront may send any case).
 func header(req events.APIGatewayProxyRequest, name string) string {
-	for k, v := range req.Headers {
-		if strings.EqualFold(k, name) {
-			return v
-		}
-	}
-	for k, vs := range req.MultiValueHeaders {
-		if strings.EqualFold(k, name) && len(vs) > 0 {
-			return vs[0]
-		}
+	if vs := headerValues(req, name); len(vs) > 0 {
+		return vs[0]
 	}
 	return ""
+}
+
+// headerValues returns every value of the named request header: API
+// Gateway repeats them in MultiValueHeaders, and Headers holds the last.
+func headerValues(req events.APIGatewayProxyRequest, name string) []string {
+	for k, vs := range req.MultiValueHeaders {
+		if strings.EqualFold(k, name) && len(vs) > 0 {
+			return vs
+		}
+	}
+	for k, v := range req.Headers {
+		if strings.EqualFold(k, name) {
+			return []string{v}
+		}
+	}
+	return nil
 }
 
 func notFound(path string) events.APIGatewayProxyResponse {

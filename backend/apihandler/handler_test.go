@@ -292,3 +292,56 @@ func TestHandleUsesDefaultHandler(t *testing.T) {
 	require.True(t, strings.HasSuffix(body.Time, "Z"), "time %q is not UTC", body.Time)
 	require.False(t, ts.Before(before) || ts.After(after), "time %s not within [%s, %s]", ts, before, after)
 }
+
+// TestViewerIP (pitfall client-ip): behind CloudFront, sourceIp is the edge
+// server; the viewer is the entry CloudFront appended to X-Forwarded-For,
+// before the one API Gateway appends, whatever the client put in front.
+func TestViewerIP(t *testing.T) {
+	const edge = "130.176.1.5"
+	for name, c := range map[string]struct {
+		xff  []string // header lines
+		want string
+	}{
+		"viewer then edge":                          {[]string{"203.0.113.7, " + edge}, "203.0.113.7"},
+		"forged entries in front are ignored":       {[]string{"10.0.0.1, 198.51.100.1, 203.0.113.7, " + edge}, "203.0.113.7"},
+		"repeated header lines":                     {[]string{"198.51.100.1", "203.0.113.7, " + edge}, "203.0.113.7"},
+		"without API Gateway's entry":               {[]string{"203.0.113.7"}, "203.0.113.7"},
+		"IPv6 viewer":                               {[]string{"2001:db8::1, " + edge}, "2001:db8::1"},
+		"no header":                                 {nil, ""},
+		"only the edge (no CloudFront in front)":    {[]string{edge}, edge},
+		"not an address where the viewer should be": {[]string{"unknown, " + edge}, ""},
+	} {
+		t.Run(name, func(t *testing.T) {
+			req := events.APIGatewayProxyRequest{
+				MultiValueHeaders: map[string][]string{"X-Forwarded-For": c.xff},
+				RequestContext:    events.APIGatewayProxyRequestContext{Identity: events.APIGatewayRequestIdentity{SourceIP: edge}},
+			}
+			require.Equal(t, c.want, apihandler.ViewerIP(req))
+		})
+	}
+}
+
+// TestRequestLog: one line per request with the viewer's IP (client-ip),
+// and nothing of the origin-verify key, which the event carries in two
+// places (secret-exposed).
+func TestRequestLog(t *testing.T) {
+	const key = "Kq8s0dN3vT7wYb2mZc5xLr9pHj4fGe6aUi1oQy8tWs3kMn0v"
+	var out strings.Builder
+	h := &apihandler.Handler{Now: func() time.Time { return fixedNow }, Log: &out}
+	req := events.APIGatewayProxyRequest{
+		HTTPMethod: "POST", Path: "/api/echo", Body: `{"a":1}`,
+		Headers: map[string]string{"Content-Type": "application/json", "x-api-key": key, "X-Amz-Cf-Id": "cf-123", "X-Forwarded-For": "203.0.113.7, 130.176.1.5"},
+		RequestContext: events.APIGatewayProxyRequestContext{
+			RequestID: "req-1",
+			Identity:  events.APIGatewayRequestIdentity{SourceIP: "130.176.1.5", APIKey: key, APIKeyID: "abc123"},
+		},
+	}
+	resp, err := h.Handle(context.Background(), req)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.NotContains(t, resp.Body, key)
+	require.JSONEq(t, `{"echo":{"a":1},"method":"POST","path":"/api/echo","viewerIp":"203.0.113.7"}`, resp.Body)
+	require.JSONEq(t, `{"requestId":"req-1","cloudFrontId":"cf-123","viewerIp":"203.0.113.7","method":"POST","path":"/api/echo","status":200}`, out.String())
+	require.NotContains(t, out.String(), key)
+	require.True(t, strings.HasSuffix(out.String(), "}\n"), "one line per request")
+}

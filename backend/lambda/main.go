@@ -10,11 +10,17 @@
 package main
 
 import (
+	"os"
+
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/one-origin/staticsitewithapi/backend/apihandler"
 )
 
 func main() {
-	lambda.Start(apihandler.Handle)
+	// One JSON line per request in the function's log group, with the
+	// viewer's IP address (API Gateway's access log has only CloudFront's).
+	h := *apihandler.Default
+	h.Log = os.Stdout
+	lambda.Start(h.Handle)
 }
