@@ -30,19 +30,20 @@ func siteDir(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	files := map[string]string{
-		"index.html":             "<!doctype html><title>fixture</title>",
-		"app.js":                 "export {}",
-		"lib/util.mjs":           "export const x = 1",
-		"style.css":              "body{}",
-		"favicon.svg":            "<svg xmlns='http://www.w3.org/2000/svg'/>",
-		"data.json":              "{}",
-		"app.wasm":               "\x00asm",
-		"fonts/inter.woff2":      "wOF2",
-		"assets.v1/readme.txt":   "a folder whose name has a dot",
-		"config.json":            `{"apiBase":"https://stale.example/api"}`,
-		"blob.bin":               "\x01\x02",
-		"Upper.JS":               "export {}",
-		"assets/index-3f9a2c.js": "export {}",
+		"index.html":                             "<!doctype html><title>fixture</title>",
+		"app.js":                                 "export {}",
+		"lib/util.mjs":                           "export const x = 1",
+		"style.css":                              "body{}",
+		"favicon.svg":                            "<svg xmlns='http://www.w3.org/2000/svg'/>",
+		"data.json":                              "{}",
+		"app.wasm":                               "\x00asm",
+		"fonts/inter.woff2":                      "wOF2",
+		"assets.v1/readme.txt":                   "a folder whose name has a dot",
+		"config.json":                            `{"apiBase":"https://stale.example/api"}`,
+		"blob.bin":                               "\x01\x02",
+		"Upper.JS":                               "export {}",
+		"assets/index-3f9a2c.js":                 "export {}",
+		".well-known/apple-app-site-association": `{"applinks":{}}`,
 	}
 	for name, body := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
@@ -301,6 +302,8 @@ func TestStaticContentTypes(t *testing.T) {
 		"/app.wasm":               "application/wasm",
 		"/fonts/inter.woff2":      "font/woff2",
 		"/blob.bin":               "binary/octet-stream",
+		// wellknown-rewritten: a file, and JSON, though it has no extension.
+		"/.well-known/apple-app-site-association": "application/json",
 	} {
 		t.Run(target, func(t *testing.T) {
 			resp, _ := get(t, h, target)

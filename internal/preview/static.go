@@ -43,8 +43,12 @@ var contentTypes = map[string]string{
 // defaultContentType is what S3 stores for an object uploaded without one.
 const defaultContentType = "binary/octet-stream"
 
-// ContentType returns the Content-Type the preview serves a file name with.
+// ContentType returns the Content-Type the preview serves a file name with
+// (a path relative to the folder).
 func ContentType(name string) string {
+	if ct, ok := spa.FileContentTypes["/"+name]; ok {
+		return ct
+	}
 	if ct, ok := contentTypes[strings.ToLower(path.Ext(name))]; ok {
 		return ct
 	}

@@ -13,12 +13,28 @@ import "strings"
 // IndexPath is the object served for every client-side route.
 const IndexPath = "/index.html"
 
+// WellKnownPrefix starts the paths that are always files (RFC 8615):
+// /.well-known/apple-app-site-association has no extension, and must not
+// become the page (pitfall wellknown-rewritten).
+const WellKnownPrefix = "/.well-known/"
+
+// FileContentTypes are the Content-Types of files that have no extension to
+// tell it by, which the upload and the preview set explicitly. iOS reads
+// apple-app-site-association as JSON, from /.well-known/ without redirects.
+var FileContentTypes = map[string]string{
+	WellKnownPrefix + "apple-app-site-association": "application/json",
+}
+
 // Rewrite returns the object path to fetch for the request path uri (the
 // path only, without the query string). A path whose last segment contains
-// no "." is a client-side route and becomes IndexPath; anything else (an
-// asset, a dotfile) is returned unchanged, so a missing file stays missing
-// instead of silently turning into the page (pitfall error-masked).
+// no "." is a client-side route and becomes IndexPath, except under
+// WellKnownPrefix; anything else (an asset, a dotfile) is returned
+// unchanged, so a missing file stays missing instead of silently turning
+// into the page (pitfall error-masked).
 func Rewrite(uri string) string {
+	if strings.HasPrefix(uri, WellKnownPrefix) {
+		return uri
+	}
 	last := uri[strings.LastIndexByte(uri, '/')+1:]
 	if !strings.Contains(last, ".") {
 		return IndexPath
