@@ -11,6 +11,7 @@ import (
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/one-origin/staticsitewithapi/constructs/sitechecks"
+	"github.com/one-origin/staticsitewithapi/constructs/staticsite"
 )
 
 // NewApp creates the CDK app that app.go synthesizes, with its app-wide
@@ -70,16 +71,32 @@ func validationPlugin() awscdk.CloudFormationValidatePlugin {
 }
 
 // AddSiteStacks adds one stack per named environment of cfg to app, named
-// <StackPrefix>-<env>, and the synth-time pitfall checks to each.
-// moduleRoot is the directory of this repository's go.mod.
+// <StackPrefix>-<env>, and the synth-time pitfall checks to each. Unless
+// cfg.ManageApiGatewayAccount is false, it also adds one account stack per
+// account and region of those environments (AccountStackName), which sets
+// API Gateway's account-level CloudWatch role once (pitfall
+// account-singleton) and which their site stacks depend on. moduleRoot is
+// the directory of this repository's go.mod.
 func AddSiteStacks(app awscdk.App, cfg *AppConfig, names []string, moduleRoot string) ([]awscdk.Stack, error) {
 	checks := sitechecks.New(nil)
+	accounts := map[string]awscdk.Stack{}
 	var out []awscdk.Stack
 	for _, name := range names {
+		ec := cfg.Environments[name]
+		var account awscdk.Stack
+		if cfg.ManageApiGatewayAccount == nil || *cfg.ManageApiGatewayAccount {
+			stackName := cfg.AccountStackName(ec)
+			if account = accounts[stackName]; account == nil {
+				account = NewAccountStack(app, stackName, ec.Env())
+				accounts[stackName] = account
+				out = append(out, account)
+			}
+		}
 		stack, err := NewSiteStack(app, cfg.StackPrefix+"-"+name, &SiteStackProps{
-			EnvName:    name,
-			Config:     cfg.Environments[name],
-			ModuleRoot: moduleRoot,
+			EnvName:      name,
+			Config:       ec,
+			ModuleRoot:   moduleRoot,
+			AccountStack: account,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("environment %s: %w", name, err)
@@ -88,6 +105,19 @@ func AddSiteStacks(app awscdk.App, cfg *AppConfig, names []string, moduleRoot st
 		out = append(out, stack)
 	}
 	return out, nil
+}
+
+// NewAccountStack is the stack that sets API Gateway's account-level
+// CloudWatch role in env's account and region. It is kept when a site
+// stack is destroyed: every REST API of the account and region logs
+// through it.
+func NewAccountStack(app awscdk.App, name string, env *awscdk.Environment) awscdk.Stack {
+	stack := awscdk.NewStack(app, &name, &awscdk.StackProps{
+		Env:         env,
+		Description: jsii.String("API Gateway's account-level CloudWatch role, one per account and region, for the site stacks' execution logs"),
+	})
+	staticsite.NewApiGatewayAccount(stack, jsii.String("ApiGatewayAccount"))
+	return stack
 }
 
 // SelectedEnvs returns the environment names given with -c envs=a,b (all

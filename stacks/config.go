@@ -27,6 +27,25 @@ type AppConfig struct {
 	StackPrefix string `json:"stackPrefix"`
 	// Environments maps an environment name (dev, prod, ...) to its config.
 	Environments map[string]EnvConfig `json:"environments"`
+	// ManageApiGatewayAccount makes the app set API Gateway's account-level
+	// CloudWatch role, which stages with execution logs need, once per
+	// account and region, in the stack AccountStackName names. Set false
+	// where something else already sets it (another app, Control Tower):
+	// there is one such setting per account and region, and two owners
+	// overwrite each other (pitfall account-singleton).
+	// Default: true.
+	ManageApiGatewayAccount *bool `json:"manageApiGatewayAccount,omitempty"`
+}
+
+// AccountStackName names the stack that sets API Gateway's account-level
+// role for an environment: <StackPrefix>-ApiGatewayAccount-<region>, with
+// the account before the region when the environment names one.
+func (c *AppConfig) AccountStackName(e EnvConfig) string {
+	name := c.StackPrefix + "-ApiGatewayAccount-"
+	if e.Account != "" {
+		name += e.Account + "-"
+	}
+	return name + *e.Env().Region
 }
 
 // EnvConfig is one environment's configuration.
@@ -85,6 +104,21 @@ type EnvConfig struct {
 	// ContentSecurityPolicy replaces the site's default CSP. Default: the
 	// construct's DefaultContentSecurityPolicy.
 	ContentSecurityPolicy string `json:"contentSecurityPolicy,omitempty"`
+	// OriginSecretGeneration numbers the origin-verify secret; raise it by
+	// one and deploy to rotate it (the construct's OriginSecretGeneration).
+	// Default: 1.
+	OriginSecretGeneration int `json:"originSecretGeneration,omitempty"`
+	// AccessLogs turns CloudFront and S3 access logs on; false for
+	// throw-away environments, so that destroy leaves nothing behind
+	// (logs keep arriving for hours, so a log bucket is always retained).
+	// Default: true.
+	AccessLogs *bool `json:"accessLogs,omitempty"`
+	// NoncurrentVersionDays is how long a versioned site bucket keeps old
+	// versions of objects. Needs versionedBucket. Default: 30.
+	NoncurrentVersionDays int `json:"noncurrentVersionDays,omitempty"`
+	// SupersededRetentionDays is how long files of an earlier build stay
+	// fetchable after a deploy, for pages opened before it. Default: 7.
+	SupersededRetentionDays int `json:"supersededRetentionDays,omitempty"`
 }
 
 // LoadConfig reads the AppConfig from the app's context: cdk.json's,

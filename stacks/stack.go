@@ -29,6 +29,11 @@ type SiteStackProps struct {
 	// ModuleRoot is the directory of this repository's go.mod: the default Go
 	// Lambda is built there and Config.WebDir is relative to it. Required.
 	ModuleRoot string
+	// AccountStack, when set, is the stack that sets API Gateway's
+	// account-level CloudWatch role (NewAccountStack): the site does not set
+	// it again and its stack deploys after that one.
+	// Default: the site sets it in its own stack.
+	AccountStack awscdk.Stack
 }
 
 // NewSiteStack builds the stack for one environment: the site construct,
@@ -94,6 +99,17 @@ func NewSiteStack(scope constructs.Construct, id string, props *SiteStackProps) 
 	if cfg.ThrottlingBurstLimit != 0 {
 		siteProps.ThrottlingBurstLimit = jsii.Number(cfg.ThrottlingBurstLimit)
 	}
+	if props.AccountStack != nil {
+		siteProps.ApiGatewayCloudWatchRole = jsii.Bool(false)
+		stack.AddStackDependency(props.AccountStack, jsii.String("API Gateway's account-level CloudWatch role must exist before a stage with execution logs"))
+	}
+	if cfg.OriginSecretGeneration != 0 {
+		siteProps.OriginSecretGeneration = jsii.Number(float64(cfg.OriginSecretGeneration))
+	}
+	siteProps.AccessLogs = cfg.AccessLogs
+	if cfg.NoncurrentVersionDays != 0 {
+		siteProps.NoncurrentVersionExpirationDays = jsii.Number(float64(cfg.NoncurrentVersionDays))
+	}
 	if cfg.ContentSecurityPolicy != "" {
 		siteProps.ContentSecurityPolicy = jsii.String(cfg.ContentSecurityPolicy)
 	}
@@ -120,6 +136,7 @@ func NewSiteStack(scope constructs.Construct, id string, props *SiteStackProps) 
 	out("DistributionId", "For cache invalidations", site.Distribution().DistributionId())
 	out("BucketName", "Upload the built frontend here", site.Bucket().BucketName())
 	out("ApiExecuteUrl", "The API stage, bypassing CloudFront (for debugging)", site.Api().Url())
+	out("OriginSecretArn", "The origin-verify secret CloudFront sends; rotate it by raising originSecretGeneration, never by changing its value", site.OriginSecret().SecretArn())
 	return stack, nil
 }
 
@@ -188,7 +205,11 @@ func frontend(props *SiteStackProps) *staticsite.FrontendOptions {
 	for k, v := range props.Config.FrontendConfig {
 		config[k] = v
 	}
-	return &staticsite.FrontendOptions{SourceDir: &dir, RuntimeConfig: &config}
+	f := &staticsite.FrontendOptions{SourceDir: &dir, RuntimeConfig: &config}
+	if d := props.Config.SupersededRetentionDays; d != 0 {
+		f.SupersededRetentionDays = jsii.Number(float64(d))
+	}
+	return f
 }
 
 // corsOrigins are the site's own custom domains (a page on one of them may

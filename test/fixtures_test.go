@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/stretchr/testify/require"
 
@@ -32,6 +33,13 @@ type fixture struct {
 	http     bool     // HTTP backend instead of Lambda
 	outdir   string   // cloud assembly folder, where kept
 	template map[string]any
+	// accounts is how many AWS::ApiGateway::Account the template may hold:
+	// 1 where the site sets the account's role itself, 0 where the app's
+	// account stack does.
+	accounts int
+	// destroyable fixtures are removed with their stack (dev): nothing may
+	// be retained or left behind.
+	destroyable bool
 }
 
 var fixtureCache = map[string]*fixture{}
@@ -101,7 +109,24 @@ func lambdaSite(t *testing.T) *fixture {
 		m, _ := siteFixture(t, func(stack awscdk.Stack) *staticsite.StaticSiteWithApiProps {
 			return &staticsite.StaticSiteWithApiProps{Backend: staticsite.LambdaBackend(inlineFunction(stack))}
 		})
-		return &fixture{prefix: "/api", template: m}
+		return &fixture{prefix: "/api", template: m, accounts: 1}
+	})
+}
+
+// destroyableSite is the construct removed with its stack, as a throw-away
+// environment sets it, with the default access logs and a frontend.
+func destroyableSite(t *testing.T) *fixture {
+	return cached(t, "construct-destroyable", func(t *testing.T) *fixture {
+		dir, err := filepath.Abs(filepath.Join("testdata", "dist"))
+		require.NoError(t, err)
+		m, _ := siteFixture(t, func(stack awscdk.Stack) *staticsite.StaticSiteWithApiProps {
+			return &staticsite.StaticSiteWithApiProps{
+				Backend:     staticsite.LambdaBackend(inlineFunction(stack)),
+				BucketProps: &awss3.BucketProps{RemovalPolicy: awscdk.RemovalPolicy_DESTROY, AutoDeleteObjects: jsii.Bool(true)},
+				Frontend:    &staticsite.FrontendOptions{SourceDir: &dir},
+			}
+		})
+		return &fixture{prefix: "/api", template: m, accounts: 1}
 	})
 }
 
@@ -116,7 +141,7 @@ func httpSite(t *testing.T) *fixture {
 				Cors:      &staticsite.CorsOptions{AllowOrigins: jsii.Strings("https://app.example.com", "http://localhost:5173")},
 			}
 		})
-		return &fixture{prefix: "/service/v1", origins: []string{"https://app.example.com", "http://localhost:5173"}, http: true, template: m}
+		return &fixture{prefix: "/service/v1", origins: []string{"https://app.example.com", "http://localhost:5173"}, http: true, template: m, accounts: 1}
 	})
 }
 
@@ -158,12 +183,15 @@ func envStack(t *testing.T, env string) *fixture {
 		require.True(t, ok, "cdk.json has no environment %q", env)
 		ec.Account = *testEnv.Account
 		app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(keptDir(t)), Context: shippedContext(t)})
+		// As in the app, the account's API Gateway role is another stack's.
+		account := stacks.NewAccountStack(app, cfg.AccountStackName(ec), ec.Env())
 		stack, err := stacks.NewSiteStack(app, cfg.StackPrefix+"-"+env, &stacks.SiteStackProps{
-			EnvName: env, Config: ec, ModuleRoot: repoRoot(t),
+			EnvName: env, Config: ec, ModuleRoot: repoRoot(t), AccountStack: account,
 		})
 		require.NoError(t, err)
 		return &fixture{prefix: "/api", origins: ec.CorsAllowOrigins, http: ec.BackendUrl != "",
-			template: toMap(t, assertions.Template_FromStack(stack, nil)), outdir: *app.Outdir()}
+			template: toMap(t, assertions.Template_FromStack(stack, nil)), outdir: *app.Outdir(),
+			destroyable: ec.DestroyOnDelete}
 	})
 }
 
@@ -186,6 +214,6 @@ func frontendSite(t *testing.T) *fixture {
 			Frontend: &staticsite.FrontendOptions{SourceDir: &dir, RuntimeConfig: &map[string]interface{}{"environment": "test", "featureFlags": map[string]any{"beta": true}}},
 		})
 		tmpl := toMap(t, assertions.Template_FromStack(stack, nil))
-		return &fixture{prefix: "/api", template: tmpl, outdir: out}
+		return &fixture{prefix: "/api", template: tmpl, outdir: out, accounts: 1}
 	})
 }

@@ -82,10 +82,10 @@ var frontendChecks = map[string]pitfallCheck{
 				return fmt.Errorf("the invalidating deployment does not wait for %s", d.id)
 			}
 			for _, k := range d.include() {
-				if staticsite.IsHashedName(filepath.Base(k)) && d.meta("cache-control") != staticsite.CacheImmutable {
+				if staticsite.IsHashedFile(k) && d.meta("cache-control") != staticsite.CacheImmutable {
 					return fmt.Errorf("%s has a hashed name but Cache-Control %q", k, d.meta("cache-control"))
 				}
-				if !staticsite.IsHashedName(filepath.Base(k)) && strings.Contains(d.meta("cache-control"), "immutable") {
+				if !staticsite.IsHashedFile(k) && strings.Contains(d.meta("cache-control"), "immutable") {
 					return fmt.Errorf("%s has no hash in its name but is immutable", k)
 				}
 			}
@@ -95,20 +95,20 @@ var frontendChecks = map[string]pitfallCheck{
 		}
 		return nil
 	},
-	// Each key belongs to one deployment; the one that prunes excludes
-	// every key the others own, so config.json survives and stale files go.
+	// Each key belongs to one deployment, and none deletes anything (files
+	// of earlier builds are superseded, chunk-deleted); the one without an
+	// Include list excludes every key the others own, so it never writes
+	// over config.json.
 	"config-pruned": func(f *fixture, tmpl obj) error {
-		var pruners []deployment
 		owner := map[string]string{}
+		var rest []deployment
 		for _, d := range deployments(tmpl) {
-			if !d.explicit() {
-				if d.prunes() {
-					pruners = append(pruners, d)
-				}
-				continue
-			}
 			if d.prunes() {
-				return fmt.Errorf("%s prunes: an Include-only deployment must not delete anything", d.id)
+				return fmt.Errorf("%s prunes: it deletes every file it does not upload, config.json included", d.id)
+			}
+			if !d.explicit() {
+				rest = append(rest, d)
+				continue
 			}
 			for _, k := range d.include() {
 				if prev, dup := owner[k]; dup {
@@ -117,16 +117,23 @@ var frontendChecks = map[string]pitfallCheck{
 				owner[k] = d.id
 			}
 		}
-		if len(pruners) != 1 {
-			return fmt.Errorf("want exactly one pruning deployment (stale files of old builds go), found %d", len(pruners))
-		}
 		if _, ok := owner["config.json"]; !ok {
 			return errors.New("no deployment owns config.json")
 		}
+		if len(rest) != 1 {
+			return fmt.Errorf("want one deployment for the files no other one lists, found %d", len(rest))
+		}
 		for k, id := range owner {
-			if !slices.Contains(pruners[0].exclude(), k) {
-				return fmt.Errorf("the pruning deployment would delete %s, which %s writes", k, id)
+			if !slices.Contains(rest[0].exclude(), k) {
+				return fmt.Errorf("%s would upload %s over what %s writes", rest[0].id, k, id)
 			}
+		}
+		keys, err := supersededKeep(tmpl)
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(keys, "config.json") {
+			return errors.New("config.json is not among the current build's keys: it would be superseded and expire")
 		}
 		return nil
 	},
@@ -216,6 +223,12 @@ func TestFrontendChecksFail(t *testing.T) {
 			},
 			func(tmpl obj) { find(tmpl, isRest)["Exclude"] = []any{} },
 			func(tmpl obj) { find(tmpl, isHtml)["Prune"] = true },
+			func(tmpl obj) { delete(find(tmpl, isRest), "Prune") }, // the handler's default prunes
+			func(tmpl obj) {
+				for _, cr := range resourcesOf(tmpl, "Custom::StaticSiteSupersede") {
+					cr["Keys"] = slices.DeleteFunc(asSlice(cr["Keys"]), func(k any) bool { return k == "config.json" })
+				}
+			},
 		},
 	}
 	for id, breaks := range breakages {
@@ -250,7 +263,9 @@ func TestFrontendUploadDetails(t *testing.T) {
 		"app.wasm":                     "application/wasm",
 		"fonts/inter-3b2c1d0e.woff2":   "font/woff2",
 		"index.html":                   "text/html; charset=utf-8",
-		"legal.html":                   "text/html; charset=utf-8",
+		// wellknown-rewritten: iOS reads it as JSON; it has no extension.
+		".well-known/apple-app-site-association": "application/json",
+		"legal.html":                             "text/html; charset=utf-8",
 	}
 	for k, ct := range wantType {
 		require.Contains(t, byKey, k)
@@ -302,22 +317,140 @@ func TestOneAwsCliLayer(t *testing.T) {
 	}
 }
 
-func TestIsHashedName(t *testing.T) {
+// TestIsHashedFile (pitfall asset-cache-class): names as bundlers make
+// them, and the public files people name by hand.
+func TestIsHashedFile(t *testing.T) {
 	for name, want := range map[string]bool{
-		"index-BxT4e1Ab.js":            true,
-		"main.3f9a2c1b4d5e6f70.js":     true,
-		"812.a1b2c3d4.js":              true,
-		"index-BxT4e1Ab.js.map":        true,
-		"app.js":                       false,
-		"logo.svg":                     false,
-		"jquery-3.7.1.min.js":          false,
-		"analytics2024.js":             false,
-		"index.html":                   false,
-		"vendor-abcdefgh.js":           false, // no digit: a word, not a hash
-		"inter-latin-400-normal.woff2": false,
+		"assets/index-BxT4e1Ab.js":                 true, // Vite
+		"assets/util-3-BQuZ7-fs.js":                true, // Vite, "-" inside the hash
+		"assets/view-DrhB0vs-.js":                  true, // Vite, hash ends with "-"
+		"assets/dashboard-2024-133-XFcONglq.js":    true,
+		"assets/vendor-abcdefgh.js":                false, // a word, not a hash (no bundler makes this)
+		"assets/og-image-1200x630.png":             false, // public/assets/, a dimension
+		"assets/screenshot-20240115.png":           false, // public/assets/, a date
+		"assets/bg-pattern1.png":                   false, // public/assets/, a word and a digit
+		"assets/brand/logo-DarkMode.svg":           false, // Vite's output is flat in assets/
+		"og-image-1200x630.png":                    false,
+		"images/photo-12345678.jpg":                false,
+		"chunk-5RAUNXPL.js":                        true, // esbuild, Angular
+		"billing-history-162-ILIHEJE4.js.map":      true,
+		"media/logo-ZQ4XJ2MN.png":                  true,
+		"main.8995c813.js":                         true, // Create React App
+		"static/js/1231.ed89a96c.chunk.js":         true,
+		"5338.22f3da8fa69264af3685.js.LICENSE.txt": true,  // webpack
+		"02a0356730b537d0d45e.png":                 true,  // webpack asset module
+		"release-notes.20240115.txt":               false, // a date, not hex by intent
+		"jquery-3.7.1.min.js":                      false,
+		"vendor/chart-4.4.1.umd.js":                false,
+		"logo-v2.1.0.svg":                          false,
+		"analytics2024.js":                         false,
+		"index.html":                               false,
+		"favicon.ico":                              false,
+		".well-known/apple-app-site-association":   false,
 	} {
-		require.Equal(t, want, staticsite.IsHashedName(name), name)
+		require.Equal(t, want, staticsite.IsHashedFile(name), name)
 	}
+}
+
+// bundlerBuild is one real build listed in testdata/bundlers (made by
+// scripts/bundler-fixtures).
+type bundlerBuild struct {
+	Bundler string `json:"bundler"`
+	Files   []struct {
+		Path   string `json:"path"`
+		Hashed bool   `json:"hashed"`
+	} `json:"files"`
+	Manifest *struct {
+		Path    string          `json:"path"`
+		Content json.RawMessage `json:"content"`
+	} `json:"manifest"`
+}
+
+func bundlerBuilds(t *testing.T) map[string]bundlerBuild {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join("testdata", "bundlers", "*.json"))
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(paths), 5)
+	out := map[string]bundlerBuild{}
+	for _, p := range paths {
+		raw, err := os.ReadFile(p)
+		require.NoError(t, err)
+		var b bundlerBuild
+		require.NoError(t, json.Unmarshal(raw, &b))
+		out[strings.TrimSuffix(filepath.Base(p), ".json")] = b
+	}
+	return out
+}
+
+// materialize writes a build's files (empty, but index.html and the
+// manifest) into a folder, as the upload would find them.
+func (b bundlerBuild) materialize(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range b.Files {
+		p := filepath.Join(dir, filepath.FromSlash(f.Path))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		content := []byte(f.Path)
+		if b.Manifest != nil && f.Path == b.Manifest.Path {
+			content = b.Manifest.Content
+		}
+		require.NoError(t, os.WriteFile(p, content, 0o644))
+	}
+	return dir
+}
+
+// TestAssetCacheClass (pitfall asset-cache-class): on the real output of
+// Vite 7 (Rollup) and 8 (Rolldown), esbuild, webpack 5, Create React App
+// and Angular, exactly the bundler's content-hashed files are immutable,
+// and none of the public files (og-image-1200x630.png,
+// screenshot-20240115.png, release-notes.20240115.txt, ...).
+func TestAssetCacheClass(t *testing.T) {
+	for name, b := range bundlerBuilds(t) {
+		t.Run(name, func(t *testing.T) {
+			hashed, err := staticsite.HashedFiles(b.materialize(t))
+			require.NoError(t, err)
+			var wrong []string
+			n := 0
+			for _, f := range b.Files {
+				if f.Hashed {
+					n++
+				}
+				if hashed(f.Path) != f.Hashed {
+					wrong = append(wrong, fmt.Sprintf("%s (hashed: %v)", f.Path, f.Hashed))
+				}
+			}
+			require.GreaterOrEqual(t, n, 250, "%s: too few hashed names to measure", b.Bundler)
+			require.Empty(t, wrong, "%s: misclassified", b.Bundler)
+		})
+	}
+}
+
+// TestManifestDecides: with the bundler's manifest, a public file that looks
+// hashed is not, wherever it is, and a listed file is, wherever it is.
+func TestManifestDecides(t *testing.T) {
+	dir := t.TempDir()
+	for p, content := range map[string]string{
+		staticsite.ViteManifest:       `{"src/main.tsx":{"file":"static/main-BxT4e1Ab.js","css":["static/main-D8kq2PzQ.css"],"assets":["static/logo-4f8a9c2d.svg"]}}`,
+		"static/main-BxT4e1Ab.js":     "",
+		"static/main-BxT4e1Ab.js.map": "",
+		"assets/hero-Mountain.jpg":    "",
+		"static/logo-4f8a9c2d.svg":    "",
+		"index.html":                  "",
+	} {
+		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(dir, p)), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, p), []byte(content), 0o644))
+	}
+	hashed, err := staticsite.HashedFiles(dir)
+	require.NoError(t, err)
+	require.True(t, hashed("static/main-BxT4e1Ab.js"), "listed, outside assets/")
+	require.True(t, hashed("static/main-BxT4e1Ab.js.map"), "the listed file's source map")
+	require.True(t, hashed("static/logo-4f8a9c2d.svg"))
+	require.False(t, hashed("assets/hero-Mountain.jpg"), "looks hashed, but the manifest does not list it")
+	require.False(t, hashed("index.html"))
+
+	require.NoError(t, os.WriteFile(filepath.Join(dir, staticsite.ViteManifest), []byte("not json"), 0o644))
+	_, err = staticsite.HashedFiles(dir)
+	require.ErrorContains(t, err, "is not a Vite manifest")
 }
 
 // TestNoFrontendNoDeployments: a caller who uploads from its own pipeline

@@ -104,7 +104,7 @@ var pitfallChecks = map[string]pitfallCheck{
 			if integ["Type"] != "HTTP_PROXY" || !strings.HasSuffix(jsonString(integ["Uri"]), `/{proxy}"`) {
 				return fmt.Errorf("proxy integration %s does not pass {proxy} to the HTTP backend", jsonString(integ))
 			}
-			if jsonString(integ["RequestParameters"]) != `{"integration.request.path.proxy":"method.request.path.proxy"}` {
+			if asMap(integ["RequestParameters"])["integration.request.path.proxy"] != "method.request.path.proxy" {
 				return fmt.Errorf("proxy integration does not map the proxy path: %s", jsonString(integ["RequestParameters"]))
 			}
 		} else if integ["Type"] != "AWS_PROXY" {
@@ -225,8 +225,12 @@ var pitfallChecks = map[string]pitfallCheck{
 		if err != nil {
 			return err
 		}
-		if dc["CustomErrorResponses"] != nil {
-			return fmt.Errorf("distribution-wide error responses turn API errors into index.html: %s", jsonString(dc["CustomErrorResponses"]))
+		// Error responses that only set the caching TTL (errors-cached)
+		// mask nothing; one with a page or a status does.
+		for _, r := range asSlice(dc["CustomErrorResponses"]) {
+			if r.(obj)["ResponsePagePath"] != nil || r.(obj)["ResponseCode"] != nil {
+				return fmt.Errorf("distribution-wide error responses turn API errors into index.html: %s", jsonString(dc["CustomErrorResponses"]))
+			}
 		}
 		_, api, _ := behaviors(tmpl, f.prefix)
 		if api["FunctionAssociations"] != nil || api["LambdaFunctionAssociations"] != nil {

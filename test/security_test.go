@@ -70,27 +70,40 @@ func TestCustomCspFromConfig(t *testing.T) {
 	require.Contains(t, jsonString(headersPolicy(t, m, def)), `"ContentSecurityPolicy":"default-src 'self'; style-src 'self' 'unsafe-inline'"`)
 }
 
+// TestLogging: prod keeps CloudFront and S3 access logs in a locked-down
+// log bucket; dev, which is destroyed and redeployed, has none
+// (destroy-blocked); both log the API to CloudWatch, and every log group
+// of the stack, the API's execution logs and every function's included,
+// has the environment's retention.
 func TestLogging(t *testing.T) {
-	for env, want := range map[string]struct{ retention, expiration float64 }{"dev": {7, 30}, "prod": {365, 365}} {
+	for env, want := range map[string]struct {
+		retention, expiration float64
+		accessLogs            bool
+	}{"dev": {7, 30, false}, "prod": {365, 365, true}} {
 		tmpl := envStack(t, env).template
 		dc, err := distributionConfig(tmpl)
 		require.NoError(t, err)
-		logBucketID := dc["Logging"].(obj)["Bucket"].(obj)["Fn::GetAtt"].([]any)[0].(string)
-		require.NotEqual(t, siteBucketID(tmpl), logBucketID, "logs go to their own bucket")
-
-		logs := resource(tmpl, logBucketID)
-		require.Equal(t, `{"BlockPublicAcls":true,"BlockPublicPolicy":true,"IgnorePublicAcls":true,"RestrictPublicBuckets":true}`, jsonString(logs["PublicAccessBlockConfiguration"]))
-		require.Contains(t, jsonString(logs["BucketEncryption"]), "AES256")
-		require.Contains(t, jsonString(logs["OwnershipControls"]), "BucketOwnerPreferred", "CloudFront standard logging writes with ACLs")
-		require.Contains(t, jsonString(logs["LifecycleConfiguration"]), `"ExpirationInDays":`+jsonString(want.expiration), env)
-		tlsOnly := false
-		for _, p := range resourcesOf(tmpl, "AWS::S3::BucketPolicy") {
-			tlsOnly = tlsOnly || (refTarget(p["Bucket"]) == logBucketID && strings.Contains(jsonString(p), `"aws:SecureTransport":"false"`))
-		}
-		require.True(t, tlsOnly, "%s: log bucket is TLS-only", env)
-
 		site := resource(tmpl, siteBucketID(tmpl))
-		require.Equal(t, logBucketID, refTarget(site["LoggingConfiguration"].(obj)["DestinationBucketName"]), "S3 server access logs")
+		if !want.accessLogs {
+			require.Nil(t, dc["Logging"], env)
+			require.Nil(t, site["LoggingConfiguration"], env)
+			require.Len(t, resourcesOf(tmpl, "AWS::S3::Bucket"), 1, "%s: only the site bucket", env)
+		} else {
+			logBucketID := dc["Logging"].(obj)["Bucket"].(obj)["Fn::GetAtt"].([]any)[0].(string)
+			require.NotEqual(t, siteBucketID(tmpl), logBucketID, "logs go to their own bucket")
+			logs := resource(tmpl, logBucketID)
+			require.Equal(t, `{"BlockPublicAcls":true,"BlockPublicPolicy":true,"IgnorePublicAcls":true,"RestrictPublicBuckets":true}`, jsonString(logs["PublicAccessBlockConfiguration"]))
+			require.Contains(t, jsonString(logs["BucketEncryption"]), "AES256")
+			require.Contains(t, jsonString(logs["OwnershipControls"]), "BucketOwnerPreferred", "CloudFront standard logging writes with ACLs")
+			require.Contains(t, jsonString(logs["LifecycleConfiguration"]), `"ExpirationInDays":`+jsonString(want.expiration), env)
+			require.Equal(t, "Retain", resourceEntry(tmpl, logBucketID)["DeletionPolicy"], "logs keep arriving for hours: never deleted with the stack")
+			tlsOnly := false
+			for _, p := range resourcesOf(tmpl, "AWS::S3::BucketPolicy") {
+				tlsOnly = tlsOnly || (refTarget(p["Bucket"]) == logBucketID && strings.Contains(jsonString(p), `"aws:SecureTransport":"false"`))
+			}
+			require.True(t, tlsOnly, "%s: log bucket is TLS-only", env)
+			require.Equal(t, logBucketID, refTarget(site["LoggingConfiguration"].(obj)["DestinationBucketName"]), "S3 server access logs")
+		}
 
 		stage, err := only(tmpl, "AWS::ApiGateway::Stage")
 		require.NoError(t, err)
@@ -100,21 +113,26 @@ func TestLogging(t *testing.T) {
 		}
 		require.True(t, json.Valid([]byte(strings.ReplaceAll(format, "$", ""))), "access log format is JSON")
 		require.Contains(t, jsonString(stage["MethodSettings"]), `"LoggingLevel":"ERROR"`)
-		require.Len(t, resourcesOf(tmpl, "AWS::ApiGateway::Account"), 1, "execution logging needs the account role")
+		require.Empty(t, resourcesOf(tmpl, "AWS::ApiGateway::Account"), "the account stack sets the role (account-singleton)")
 
 		groups := resourcesOf(tmpl, "AWS::Logs::LogGroup")
-		require.GreaterOrEqual(t, len(groups), 2, "API access logs and the Lambda's logs")
+		named := map[string]bool{}
 		for id, g := range groups {
 			require.Equal(t, want.retention, g["RetentionInDays"], "%s %s has no retention", env, id)
+			named[jsonString(g["LogGroupName"])] = true
+		}
+		for id := range resourcesOf(tmpl, "AWS::ApiGateway::RestApi") {
+			require.Contains(t, named, `{"Fn::Join":["",["API-Gateway-Execution-Logs_",{"Ref":"`+id+`"},"/`+env+`"]]}`, "%s: execution logs", env)
 		}
 		// Every function logs to a group of the template, so with a
-		// retention; aws-cdk-lib's auto-delete provider (dev) offers no way
-		// to set one (README, Security).
+		// retention: its own (LoggingConfig), or, for aws-cdk-lib's
+		// auto-delete provider, which offers no setting, the group of its
+		// name that the construct creates before the function first runs.
 		for id, fn := range resourcesOf(tmpl, "AWS::Lambda::Function") {
-			if strings.Contains(jsonString(fn["Description"]), "auto-deleting objects") {
+			if named[`{"Fn::Join":["",["/aws/lambda/",{"Ref":"`+id+`"}]]}`] {
 				continue
 			}
-			group := refTarget(fn["LoggingConfig"].(obj)["LogGroup"])
+			group := refTarget(asMap(fn["LoggingConfig"])["LogGroup"])
 			require.Contains(t, groups, group, "%s %s logs to a group with retention", env, id)
 		}
 	}

@@ -610,10 +610,11 @@ func TestSitechecksOurStacksAreClean(t *testing.T) {
 	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
 	awscdk.Aspects_Of(app).Add(sitechecks.New(nil), nil)
 	var clean []awscdk.Stack
+	account := stacks.NewAccountStack(app, "Account", testEnv)
 	for _, env := range cfg.Names() {
 		ec := cfg.Environments[env]
 		ec.Account = *testEnv.Account
-		stack, err := stacks.NewSiteStack(app, cfg.StackPrefix+"-"+env, &stacks.SiteStackProps{EnvName: env, Config: ec, ModuleRoot: repoRoot(t)})
+		stack, err := stacks.NewSiteStack(app, cfg.StackPrefix+"-"+env, &stacks.SiteStackProps{EnvName: env, Config: ec, ModuleRoot: repoRoot(t), AccountStack: account})
 		require.NoError(t, err)
 		clean = append(clean, stack)
 	}
@@ -625,6 +626,9 @@ func TestSitechecksOurStacksAreClean(t *testing.T) {
 		ApiPrefix: jsii.String("/service/v1"),
 		StageName: jsii.String("live"),
 		Cors:      &staticsite.CorsOptions{AllowOrigins: jsii.Strings("https://app.example.com", "http://localhost:5173")},
+		// Construct-lambda sets the account's role in the same account
+		// and region (account-singleton).
+		ApiGatewayCloudWatchRole: jsii.Bool(false),
 	})
 	clean = append(clean, lambda, http)
 	control := awscdk.NewStack(app, jsii.String("Control"), &awscdk.StackProps{Env: testEnv})

@@ -82,7 +82,7 @@ func TestDevDestroysAndProdRetains(t *testing.T) {
 	for _, cr := range resourcesOf(dev, "Custom::S3AutoDeleteObjects") {
 		emptied[refTarget(cr["BucketName"])] = true
 	}
-	require.Len(t, resourcesOf(dev, "AWS::S3::Bucket"), 2, "site and log bucket")
+	require.Len(t, resourcesOf(dev, "AWS::S3::Bucket"), 1, "the site bucket; no log bucket (destroy-blocked)")
 	for id := range resourcesOf(dev, "AWS::S3::Bucket") {
 		require.Equal(t, "Delete", resourceEntry(dev, id)["DeletionPolicy"], id)
 		require.True(t, emptied[id], "dev empties %s on destroy", id)
@@ -94,13 +94,37 @@ func TestDevDestroysAndProdRetains(t *testing.T) {
 	}
 
 	require.Empty(t, resourcesOf(prod, "Custom::S3AutoDeleteObjects"))
-	for _, typ := range []string{"AWS::S3::Bucket", "AWS::Logs::LogGroup", "AWS::SecretsManager::Secret"} {
+	for _, typ := range []string{"AWS::S3::Bucket", "AWS::Logs::LogGroup"} {
 		for id := range resourcesOf(prod, typ) {
 			require.Equal(t, "Retain", resourceEntry(prod, id)["DeletionPolicy"], id)
 		}
 	}
+	// The origin secret only lets CloudFront into this stack's API, and a
+	// rotated-out generation must go with its API key.
+	for id := range resourcesOf(prod, "AWS::SecretsManager::Secret") {
+		require.Equal(t, "Delete", resourceEntry(prod, id)["DeletionPolicy"], id)
+	}
 	site := resourceEntry(prod, siteBucketID(prod))
 	require.Equal(t, `{"Status":"Enabled"}`, jsonString(site["Properties"].(obj)["VersioningConfiguration"]))
+}
+
+// TestVersionsExpire: each deploy replaces objects of the versioned prod
+// bucket; their old versions, and the delete markers that expiring
+// superseded files leaves, must not pile up forever.
+func TestVersionsExpire(t *testing.T) {
+	prod := envStack(t, "prod").template
+	rules := map[string]obj{}
+	for _, r := range asSlice(asMap(resource(prod, siteBucketID(prod))["LifecycleConfiguration"])["Rules"]) {
+		rules[r.(obj)["Id"].(string)] = r.(obj)
+	}
+	require.Equal(t, `{"NoncurrentDays":30}`, jsonString(rules["expire-noncurrent-versions"]["NoncurrentVersionExpiration"]))
+	require.Equal(t, true, rules["remove-expired-delete-markers"]["ExpiredObjectDeleteMarker"])
+	require.Contains(t, rules, "expire-superseded-files")
+
+	dev := envStack(t, "dev").template
+	for _, r := range asSlice(asMap(resource(dev, siteBucketID(dev))["LifecycleConfiguration"])["Rules"]) {
+		require.Nil(t, r.(obj)["NoncurrentVersionExpiration"], "dev is not versioned")
+	}
 }
 
 func TestStackOutputsAndTags(t *testing.T) {
@@ -174,17 +198,7 @@ func TestHttpBackendFromConfig(t *testing.T) {
 // aws-cdk-lib's own template validation and the annotations free of
 // warnings and errors: users see them on every synth.
 func TestAppSynthIsClean(t *testing.T) {
-	out := t.TempDir()
-	app := stacks.NewApp(&awscdk.AppProps{Outdir: jsii.String(out), Context: shippedContext(t)})
-	cfg := appConfig(t)
-	for _, env := range cfg.Names() {
-		ec := cfg.Environments[env]
-		ec.Account = *testEnv.Account
-		cfg.Environments[env] = ec
-	}
-	_, err := stacks.AddSiteStacks(app, cfg, cfg.Names(), repoRoot(t))
-	require.NoError(t, err)
-	app.Synth(nil)
+	out, cfg := shippedApp(t)
 
 	// A plugin with nothing to say, not even an acknowledged finding, is
 	// left out of the report.
@@ -203,6 +217,31 @@ func TestAppSynthIsClean(t *testing.T) {
 		require.NotContains(t, string(meta), `"aws:cdk:warning"`, env)
 		require.NotContains(t, string(meta), `"aws:cdk:error"`, env)
 	}
+}
+
+var shippedAppDir string
+
+// shippedApp synthesizes, once per test binary, the app that app.go builds,
+// with every environment in one fixed account, and returns its cloud
+// assembly folder and config.
+func shippedApp(t *testing.T) (string, *stacks.AppConfig) {
+	t.Helper()
+	cfg := appConfig(t)
+	for _, env := range cfg.Names() {
+		ec := cfg.Environments[env]
+		ec.Account = *testEnv.Account
+		cfg.Environments[env] = ec
+	}
+	if shippedAppDir != "" {
+		return shippedAppDir, cfg
+	}
+	out := keptDir(t)
+	app := stacks.NewApp(&awscdk.AppProps{Outdir: jsii.String(out), Context: shippedContext(t)})
+	_, err := stacks.AddSiteStacks(app, cfg, cfg.Names(), repoRoot(t))
+	require.NoError(t, err)
+	app.Synth(nil)
+	shippedAppDir = out
+	return out, cfg
 }
 
 // validationReport returns the plugin reports of a cloud assembly's

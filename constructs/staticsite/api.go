@@ -1,8 +1,8 @@
 package staticsite
 
 import (
-	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 )
@@ -14,7 +14,7 @@ import (
 //
 // Every method but OPTIONS requires the API key that only CloudFront sends
 // (pitfall direct-access); the returned headers are what CloudFront adds.
-func newApi(scope constructs.Construct, r *resolved) (awsapigateway.RestApi, map[string]*string) {
+func newApi(scope constructs.Construct, r *resolved) (awsapigateway.RestApi, map[string]*string, awssecretsmanager.Secret, awsapigateway.UsagePlan) {
 	api := awsapigateway.NewRestApi(scope, jsii.String("Api"), &awsapigateway.RestApiProps{
 		Description: jsii.String("API served under " + r.apiPrefix + " of the site's CloudFront domain"),
 		// An EDGE API behind CloudFront adds a second CloudFront hop and
@@ -31,11 +31,15 @@ func newApi(scope constructs.Construct, r *resolved) (awsapigateway.RestApi, map
 			ThrottlingRateLimit:  jsii.Number(r.rate),
 			ThrottlingBurstLimit: jsii.Number(r.burst),
 		},
-		// Execution logging needs the account-level role; it is kept on
-		// delete because other APIs in the account may rely on it.
-		CloudWatchRole:              jsii.Bool(r.ApiGatewayCloudWatchRole == nil || *r.ApiGatewayCloudWatchRole),
-		CloudWatchRoleRemovalPolicy: awscdk.RemovalPolicy_RETAIN,
-		FailOnWarnings:              jsii.Bool(true),
+		// Execution logging needs the account-level role, which is one
+		// setting per account and region: the site's stack makes it once
+		// (accountSetting), not every RestApi (pitfall account-singleton).
+		CloudWatchRole: jsii.Bool(false),
+		FailOnWarnings: jsii.Bool(true),
+		// CloudFront does not compress under CachingDisabled; API Gateway
+		// does, for clients that accept gzip or deflate, which
+		// AllViewerExceptHostHeader forwards (pitfall api-uncompressed).
+		MinCompressionSize: r.minCompression,
 	})
 
 	rootIntegration, proxyIntegration := r.Backend.integrations()
@@ -61,7 +65,8 @@ func newApi(scope constructs.Construct, r *resolved) (awsapigateway.RestApi, map
 	}
 	root.AddMethod(jsii.String("OPTIONS"), preflight, preflightOpts)
 	proxy.AddMethod(jsii.String("OPTIONS"), preflight, preflightOpts)
-	return api, originVerification(scope, r, api)
+	headers, secret, plan := originVerification(scope, r, api)
+	return api, headers, secret, plan
 }
 
 // preflightIntegration answers OPTIONS with 204 inside API Gateway. The CORS

@@ -79,6 +79,19 @@ func validateBaseUrl(raw string) error {
 	return nil
 }
 
+// An HTTP proxy integration passes every request header on, the
+// origin-verify API key that CloudFront adds among them. REST APIs cannot
+// remove a header, so the integration overwrites it with a fixed, public
+// value: the secret stops at API Gateway (pitfall secret-exposed).
+const (
+	keyParameter   = "integration.request.header." + OriginVerifyHeader
+	keyPlaceholder = "'" + KeyPlaceholder + "'"
+)
+
+// KeyPlaceholder is the value an HttpBackend receives in the x-api-key
+// header instead of the origin-verify secret.
+const KeyPlaceholder = "verified-by-api-gateway"
+
 // integrations returns the integration for the API's root resource and the
 // one for its {proxy+} resource.
 func (b *Backend) integrations() (root, proxy awsapigateway.Integration) {
@@ -91,17 +104,21 @@ func (b *Backend) integrations() (root, proxy awsapigateway.Integration) {
 		})
 		return i, i
 	}
-	root = awsapigateway.NewHttpIntegration(jsii.String(b.baseUrl+"/"), &awsapigateway.HttpIntegrationProps{
-		Proxy:      jsii.Bool(true),
-		HttpMethod: jsii.String("ANY"),
-	})
 	proxy = awsapigateway.NewHttpIntegration(jsii.String(b.baseUrl+"/{proxy}"), &awsapigateway.HttpIntegrationProps{
 		Proxy:      jsii.Bool(true),
 		HttpMethod: jsii.String("ANY"),
 		Options: &awsapigateway.IntegrationOptions{
 			RequestParameters: &map[string]*string{
 				"integration.request.path.proxy": jsii.String("method.request.path.proxy"),
+				keyParameter:                     jsii.String(keyPlaceholder),
 			},
+		},
+	})
+	root = awsapigateway.NewHttpIntegration(jsii.String(b.baseUrl+"/"), &awsapigateway.HttpIntegrationProps{
+		Proxy:      jsii.Bool(true),
+		HttpMethod: jsii.String("ANY"),
+		Options: &awsapigateway.IntegrationOptions{
+			RequestParameters: &map[string]*string{keyParameter: jsii.String(keyPlaceholder)},
 		},
 	})
 	return root, proxy

@@ -1,7 +1,12 @@
 package staticsite
 
 import (
+	_ "embed"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3deployment"
@@ -92,10 +97,12 @@ func newDeployments(scope constructs.Construct, r *resolved, bucket awss3.IBucke
 		}
 		before = append(before, deploy("Upload"+g.name, p))
 	}
+	// Nothing prunes: files of earlier builds are superseded, not deleted
+	// (newSupersede).
 	before = append(before, deploy("UploadRest", &awss3deployment.BucketDeploymentProps{
 		Sources:      &[]awss3deployment.ISource{folder},
 		Exclude:      jsii.Strings(owned...),
-		Prune:        jsii.Bool(true),
+		Prune:        jsii.Bool(false),
 		CacheControl: &[]awss3deployment.CacheControl{awss3deployment.CacheControl_FromString(jsii.String(CacheModerate))},
 	}))
 	// New HTML must not reference assets that are not uploaded yet, and the
@@ -105,5 +112,69 @@ func newDeployments(scope constructs.Construct, r *resolved, bucket awss3.IBucke
 	for _, d := range before {
 		out = append(out, d.(awss3deployment.BucketDeployment))
 	}
+	newSupersede(scope, r, bucket, out)
 	return out
+}
+
+//go:embed supersede.js
+var supersedeCode string
+
+// newSupersede runs after every upload of a deploy: files of earlier builds
+// that this one no longer has are tagged SupersededTag, and deleted by the
+// bucket's lifecycle rule Frontend.SupersededRetentionDays later, so open
+// tabs can still load them (pitfall chunk-deleted). The handler is the
+// inline Node.js code of supersede.js.
+func newSupersede(scope constructs.Construct, r *resolved, bucket awss3.IBucket, uploads []awss3deployment.BucketDeployment) {
+	logs := awslogs.NewLogGroup(scope, jsii.String("SupersedeLogs"), &awslogs.LogGroupProps{
+		Retention:     r.logRetention,
+		RemovalPolicy: r.removal,
+	})
+	objects := jsii.String(*bucket.BucketArn() + "/*")
+	statements := []awsiam.PolicyStatement{
+		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions:   jsii.Strings("logs:CreateLogStream", "logs:PutLogEvents"),
+			Resources: jsii.Strings(*logs.LogGroupArn()),
+		}),
+		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions:   jsii.Strings("s3:ListBucket"),
+			Resources: jsii.Strings(*bucket.BucketArn()),
+		}),
+		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions:   jsii.Strings("s3:GetObject", "s3:PutObject", "s3:GetObjectTagging", "s3:PutObjectTagging", "s3:DeleteObjectTagging"),
+			Resources: &[]*string{objects},
+		}),
+	}
+	role := awsiam.NewRole(scope, jsii.String("SupersedeRole"), &awsiam.RoleProps{
+		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+		Description: jsii.String("Tags superseded frontend files in the site bucket for expiry; writes its own logs"),
+		InlinePolicies: &map[string]awsiam.PolicyDocument{"supersede": awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{
+			Statements: &statements,
+		})},
+	})
+	if key := bucket.EncryptionKey(); key != nil {
+		key.GrantEncryptDecrypt(role)
+	}
+	fn := awslambda.NewFunction(scope, jsii.String("Supersede"), &awslambda.FunctionProps{
+		Runtime:     awslambda.Runtime_NODEJS_24_X(),
+		Handler:     jsii.String("index.handler"),
+		Code:        awslambda.Code_FromInline(jsii.String(supersedeCode)),
+		Role:        role,
+		MemorySize:  jsii.Number(256),
+		Timeout:     awscdk.Duration_Minutes(jsii.Number(10)),
+		LogGroup:    logs,
+		Description: jsii.String("Keeps earlier builds' files for a while after a deploy (tag, then lifecycle expiry)"),
+	})
+	suppressOwn(role.Node().FindChild(jsii.String("Resource")), nagSupersedeObjects)
+	cr := awscdk.NewCustomResource(scope, jsii.String("SupersedeEarlierBuilds"), &awscdk.CustomResourceProps{
+		ServiceToken: fn.FunctionArn(),
+		ResourceType: jsii.String("Custom::StaticSiteSupersede"),
+		Properties: &map[string]interface{}{
+			"Bucket": bucket.BucketName(),
+			"Tag":    SupersededTag,
+			"Keys":   r.upload.keys,
+		},
+	})
+	for _, d := range uploads {
+		cr.Node().AddDependency(d)
+	}
 }

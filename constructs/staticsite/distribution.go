@@ -79,6 +79,23 @@ func newApiHeadersPolicy(scope constructs.Construct, r *resolved) awscloudfront.
 	return awscloudfront.NewResponseHeadersPolicy(scope, jsii.String("ApiHeaders"), props)
 }
 
+// CachedErrorCodes are the origin status codes CloudFront can cache (for
+// the Error Caching Minimum TTL, 10 s by default) and lets a distribution
+// configure. The distribution sets that TTL to 0 for each of them, with no
+// response page, so an error reaches the viewer as the origin sent it and
+// is never served to anyone else (pitfall errors-cached), while no error
+// is replaced by a page (pitfall error-masked).
+var CachedErrorCodes = []float64{400, 403, 404, 405, 414, 500, 501, 502, 503, 504}
+
+func uncachedErrors() *[]*awscloudfront.ErrorResponse {
+	out := make([]*awscloudfront.ErrorResponse, len(CachedErrorCodes))
+	zero := awscdk.Duration_Seconds(jsii.Number(0))
+	for i, code := range CachedErrorCodes {
+		out[i] = &awscloudfront.ErrorResponse{HttpStatus: jsii.Number(code), Ttl: zero}
+	}
+	return &out
+}
+
 // newDistribution creates the one distribution with its two behaviors.
 func newDistribution(scope constructs.Construct, r *resolved, bucket, logs awss3.IBucket, api awsapigateway.RestApi, originHeaders map[string]*string, fn awscloudfront.Function) awscloudfront.Distribution {
 	site := &awscloudfront.BehaviorOptions{
@@ -108,7 +125,11 @@ func newDistribution(scope constructs.Construct, r *resolved, bucket, logs awss3
 		OriginRequestPolicy:   awscloudfront.OriginRequestPolicy_ALL_VIEWER_EXCEPT_HOST_HEADER(),
 		ResponseHeadersPolicy: newApiHeadersPolicy(scope, r),
 		ViewerProtocolPolicy:  awscloudfront.ViewerProtocolPolicy_HTTPS_ONLY,
-		Compress:              jsii.Bool(true),
+		// CloudFront never compresses under CachingDisabled (its TTLs are
+		// 0), so Compress would be a no-op here. API Gateway compresses
+		// instead (MinCompressionSize), and CloudFront passes the
+		// compressed response through (pitfall api-uncompressed).
+		Compress: jsii.Bool(false),
 	}
 	comment := r.Comment
 	if comment == nil {
@@ -124,10 +145,11 @@ func newDistribution(scope constructs.Construct, r *resolved, bucket, logs awss3
 		PriceClass:          r.PriceClass,
 		DomainNames:         r.DomainNames,
 		Certificate:         r.Certificate,
-		EnableLogging:       jsii.Bool(true),
-		LogBucket:           logs,
-		LogFilePrefix:       jsii.String("cloudfront/"),
 		WebAclId:            r.WebAclArn,
+		ErrorResponses:      uncachedErrors(),
+	}
+	if logs != nil {
+		props.EnableLogging, props.LogBucket, props.LogFilePrefix = jsii.Bool(true), logs, jsii.String("cloudfront/")
 	}
 	if r.Certificate != nil {
 		props.MinimumProtocolVersion = awscloudfront.SecurityPolicyProtocol_TLS_V1_2_2021

@@ -3,12 +3,15 @@ package staticsite
 import (
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/one-origin/staticsitewithapi/internal/spa"
 )
 
 // FrontendOptions uploads a local folder (a built SPA such as Vite's dist/)
@@ -27,38 +30,30 @@ type FrontendOptions struct {
 	RuntimeConfig *map[string]interface{}
 
 	// HashedNamePattern is a regular expression matched against each file's
-	// base name; matching files carry a content hash in their name and are
-	// served "immutable" for a year.
-	// Default: the rule of IsHashedName.
+	// path relative to SourceDir, such as "assets/index-BxT4e1Ab.js";
+	// matching files carry a content hash in their name and are served
+	// "immutable" for a year. Set it when the bundler names files its own
+	// way; a public file that matches is never revalidated.
+	// Default: the bundler's manifest when the folder has one, otherwise
+	// the rule of IsHashedFile (HashedFiles).
 	HashedNamePattern *string
 
 	// MemoryLimitMiB is the memory of the deployment Lambda, which unzips
 	// and syncs the folder.
 	// Default: 512.
 	MemoryLimitMiB *float64
-}
 
-// IsHashedName reports whether a file's base name carries a content hash,
-// the way bundlers name their output: the name without its extension,
-// split at "-" and ".", has after its first part a part of 8 or more
-// letters, digits and "_" that contains at least one digit. index-BxT4e1Ab.js (Vite),
-// main.3f9a2c1b4d5e6f70.js (webpack) and 812.a1b2c3d4.js are hashed;
-// app.js, logo.svg, jquery-3.7.1.min.js and analytics2024.js are not.
-func IsHashedName(base string) bool {
-	stem := strings.TrimSuffix(base, path.Ext(base))
-	parts := strings.FieldsFunc(stem, func(r rune) bool { return r == '.' || r == '-' })
-	if len(parts) < 2 {
-		return false
-	}
-	for _, p := range parts[1:] {
-		if len(p) >= 8 && hashPart.MatchString(p) {
-			return true
-		}
-	}
-	return false
+	// SupersededRetentionDays is how long files of an earlier build stay in
+	// the bucket after a deploy that no longer has them. Pages opened
+	// before the deploy still load their lazy chunks from them; deleting
+	// them at once fails those tabs with ChunkLoadError or "Failed to fetch
+	// dynamically imported module" (pitfall chunk-deleted). After this many
+	// days (counted from the deploy that superseded them, deploys or not)
+	// the bucket's lifecycle rule deletes them. HTML and config.json are
+	// uploaded on every deploy and never served stale.
+	// Default: 7.
+	SupersededRetentionDays *float64
 }
-
-var hashPart = regexp.MustCompile(`^[A-Za-z0-9_]*[0-9][A-Za-z0-9_]*$`)
 
 // Cache-Control values, by how a file may change between deploys.
 const (
@@ -116,11 +111,15 @@ type uploadGroup struct {
 type uploadPlan struct {
 	groups []uploadGroup // explicit file lists, HTML group last
 	// rest is every other key: uploaded with CacheModerate and guessed
-	// types by the one pruning deployment, which removes stale files of
-	// old builds and excludes every key the groups and config.json own.
+	// types by the one deployment without a file list, which excludes
+	// every key the groups and config.json own.
 	rest []string
 	// invalidate are the paths whose content can change under the same name.
 	invalidate []string
+	// keys is every key this build owns, config.json included, sorted.
+	keys []string
+	// retentionDays is Frontend.SupersededRetentionDays, defaulted.
+	retentionDays float64
 }
 
 const configKey = "config.json"
@@ -132,7 +131,7 @@ const htmlGroup = "Html"
 const maxInvalidationPaths = 15
 
 // planUpload walks dir and assigns every file to a group.
-func planUpload(dir string, hashed func(base string) bool) (*uploadPlan, error) {
+func planUpload(dir string, hashed func(key string) bool) (*uploadPlan, error) {
 	byKey := map[[2]string]*uploadGroup{}
 	var html uploadGroup
 	plan := &uploadPlan{}
@@ -152,14 +151,18 @@ func planUpload(dir string, hashed func(base string) bool) (*uploadPlan, error) 
 			return fmt.Errorf("Frontend.SourceDir: file %q has a name with * ? [ or ], which the upload's filters treat as patterns; rename it", key)
 		}
 		ext := strings.ToLower(path.Ext(key))
+		contentType := contentTypes[ext]
+		if ct, ok := spa.FileContentTypes["/"+key]; ok {
+			contentType = ct
+		}
 		switch {
 		case ext == ".html":
 			html.files = append(html.files, key)
 			plan.invalidate = append(plan.invalidate, "/"+key)
-		case hashed(path.Base(key)):
-			addTo(byKey, "Immutable", CacheImmutable, contentTypes[ext], key)
-		case contentTypes[ext] != "":
-			addTo(byKey, "Moderate", CacheModerate, contentTypes[ext], key)
+		case hashed(key):
+			addTo(byKey, "Immutable", CacheImmutable, contentType, key)
+		case contentType != "":
+			addTo(byKey, "Moderate", CacheModerate, contentType, key)
 			plan.invalidate = append(plan.invalidate, "/"+key)
 		default:
 			plan.rest = append(plan.rest, key)
@@ -178,6 +181,11 @@ func planUpload(dir string, hashed func(base string) bool) (*uploadPlan, error) 
 	plan.groups = append(plan.groups, html)
 	plan.invalidate = append(plan.invalidate, "/"+configKey)
 	slices.Sort(plan.invalidate)
+	plan.keys = append(slices.Clone(plan.rest), configKey)
+	for _, g := range plan.groups {
+		plan.keys = append(plan.keys, g.files...)
+	}
+	slices.Sort(plan.keys)
 	if len(plan.invalidate) > maxInvalidationPaths {
 		plan.invalidate = []string{"/*"}
 	}
@@ -228,6 +236,9 @@ func (f *FrontendOptions) validate() []error {
 		if _, err := regexp.Compile(*f.HashedNamePattern); err != nil {
 			errs = append(errs, fmt.Errorf("Frontend.HashedNamePattern %q is not a regular expression: %v", *f.HashedNamePattern, err))
 		}
+	}
+	if d := f.SupersededRetentionDays; d != nil && (*d < 1 || *d != math.Trunc(*d)) {
+		errs = append(errs, fmt.Errorf("Frontend.SupersededRetentionDays %v must be a whole number of days from 1: open pages need the previous build's files for a while after a deploy", *d))
 	}
 	if m := f.MemoryLimitMiB; m != nil && (*m < 128 || *m > 10240) {
 		errs = append(errs, fmt.Errorf("Frontend.MemoryLimitMiB %v is out of range: use 128 to 10240", *m))

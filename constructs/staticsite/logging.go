@@ -22,18 +22,31 @@ var RetentionByDays = map[int]awslogs.RetentionDays{
 	3653: awslogs.RetentionDays_TEN_YEARS,
 }
 
-// accessLogFormat is one JSON object per API request.
-const accessLogFormat = `{"requestId":"$context.requestId","ip":"$context.identity.sourceIp",` +
+// accessLogFormat is one JSON object per API request. Behind CloudFront the
+// TCP peer of API Gateway is a CloudFront edge server, so sourceIp is logged
+// as edgeIp: API Gateway's access log has no variable for the viewer's
+// address (pitfall client-ip). The viewer's IP is c-ip in CloudFront's
+// access logs, whose x-edge-request-id is the X-Amz-Cf-Id header the
+// backend receives, and the default backend logs it per request.
+const accessLogFormat = `{"requestId":"$context.requestId","edgeIp":"$context.identity.sourceIp",` +
 	`"requestTime":"$context.requestTime","method":"$context.httpMethod","path":"$context.path",` +
 	`"status":"$context.status","latencyMs":"$context.responseLatency",` +
 	`"integrationLatencyMs":"$context.integrationLatency","responseLength":"$context.responseLength",` +
 	`"userAgent":"$context.identity.userAgent","error":"$context.error.message"}`
 
-// newLogBucket holds CloudFront and S3 access logs. CloudFront's standard
-// logging writes with ACLs, so the bucket keeps ACLs for its owner only
-// (BucketOwnerPreferred); it is otherwise as locked down as the site bucket.
+// newLogBucket holds CloudFront and S3 access logs; nil when AccessLogs is
+// false. CloudFront's standard logging writes with ACLs, so the bucket keeps
+// ACLs for its owner only (BucketOwnerPreferred); it is otherwise as locked
+// down as the site bucket.
+//
+// It is always retained and never emptied by the stack, whatever the
+// removal policy: CloudFront delivers logs up to 24 hours late and S3 server
+// access logs within hours, so a log bucket that the stack empties and then
+// deletes fails with BucketNotEmpty on late deliveries (pitfall
+// destroy-blocked). After the stack is gone its objects expire after
+// LogExpirationDays.
 func newLogBucket(scope constructs.Construct, r *resolved) awss3.IBucket {
-	if r.LogBucket != nil {
+	if r.LogBucket != nil || !r.accessLogs {
 		return r.LogBucket
 	}
 	return awss3.NewBucket(scope, jsii.String("Logs"), &awss3.BucketProps{
@@ -41,8 +54,7 @@ func newLogBucket(scope constructs.Construct, r *resolved) awss3.IBucket {
 		Encryption:        awss3.BucketEncryption_S3_MANAGED,
 		EnforceSSL:        jsii.Bool(true),
 		ObjectOwnership:   awss3.ObjectOwnership_BUCKET_OWNER_PREFERRED,
-		RemovalPolicy:     r.removal,
-		AutoDeleteObjects: jsii.Bool(r.removal == awscdk.RemovalPolicy_DESTROY),
+		RemovalPolicy:     awscdk.RemovalPolicy_RETAIN,
 		LifecycleRules: &[]*awss3.LifecycleRule{{
 			Id:         jsii.String("expire-logs"),
 			Expiration: awscdk.Duration_Days(jsii.Number(r.logExpirationDays)),
@@ -57,4 +69,52 @@ func newAccessLogs(scope constructs.Construct, r *resolved) awsapigateway.IAcces
 		RemovalPolicy: r.removal,
 	})
 	return awsapigateway.NewLogGroupLogDestination(group)
+}
+
+// newExecutionLogs creates the group API Gateway writes the stage's
+// execution logs to, before the stage exists. Left to API Gateway, it
+// would be created on first use with no retention and outlive the stack
+// (pitfall destroy-blocked: cdk destroy must leave nothing behind).
+func newExecutionLogs(scope constructs.Construct, r *resolved, api awsapigateway.RestApi) {
+	group := awslogs.NewLogGroup(scope, jsii.String("ApiExecutionLogs"), &awslogs.LogGroupProps{
+		LogGroupName:  jsii.String("API-Gateway-Execution-Logs_" + *api.RestApiId() + "/" + r.stageName),
+		Retention:     r.logRetention,
+		RemovalPolicy: r.removal,
+	})
+	api.DeploymentStage().Node().AddDependency(group)
+}
+
+// autoDeleteProvider is the construct ID aws-cdk-lib gives, at the stack's
+// root, to the handler that empties buckets with AutoDeleteObjects.
+const autoDeleteProvider = "Custom::S3AutoDeleteObjectsCustomResourceProvider"
+
+// autoDeleteLogs is the construct ID, at the stack's root, of that
+// handler's log group.
+const autoDeleteLogs = "StaticSiteAutoDeleteLogs"
+
+// adoptAutoDeleteLogs gives the stack's auto-delete-objects handler a log
+// group of the stack's own, created before the handler first runs and
+// deleted after it last runs, when the stack is deleted. aws-cdk-lib offers
+// no setting for it, and Lambda would otherwise create one with no
+// retention that outlives the stack (pitfall destroy-blocked).
+func adoptAutoDeleteLogs(s *StaticSiteWithApi, r *resolved) {
+	cr := s.bucket.Node().TryFindChild(jsii.String("AutoDeleteObjectsCustomResource"))
+	stack := awscdk.Stack_Of(s)
+	provider := stack.Node().TryFindChild(jsii.String(autoDeleteProvider))
+	if cr == nil || provider == nil {
+		return
+	}
+	group := stack.Node().TryFindChild(jsii.String(autoDeleteLogs))
+	if group == nil {
+		handler, ok := provider.Node().TryFindChild(jsii.String("Handler")).(awscdk.CfnResource)
+		if !ok {
+			return
+		}
+		group = awslogs.NewLogGroup(stack, jsii.String(autoDeleteLogs), &awslogs.LogGroupProps{
+			LogGroupName:  jsii.String("/aws/lambda/" + *handler.Ref()),
+			Retention:     r.logRetention,
+			RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+		})
+	}
+	cr.Node().AddDependency(group)
 }

@@ -16,6 +16,9 @@ type nagSuppression struct {
 	ID     string
 	Reason string
 	On     string // for suppressNag: the resource type the rule is about
+	// AppliesTo narrows the suppression to these findings (cdk-nag's
+	// applies_to: strings, or {"regex": "/.../"}); nil means all of them.
+	AppliesTo []any
 }
 
 // Reasons, also listed in the README.
@@ -30,17 +33,22 @@ var (
 	}
 	nagProxyValidation = nagSuppression{ID: "AwsSolutions-APIG2", Reason: "Proxy API ({proxy+} to one backend): the backend owns and validates its request schema."}
 	nagDefaultCert     = nagSuppression{ID: "AwsSolutions-CFR4", Reason: "No custom domain: the default *.cloudfront.net certificate is used, whose minimum protocol CloudFront fixes at TLSv1. Set DomainNames and Certificate for TLSv1.2_2021."}
-	nagSecretRotation  = nagSuppression{ID: "AwsSolutions-SMG4", Reason: "Rotated by updating the secret and redeploying: CloudFormation resolves it into the API key and CloudFront's origin header at deploy time (README, Rotating the origin secret)."}
+	nagSecretRotation  = nagSuppression{ID: "AwsSolutions-SMG4", Reason: "Rotated by raising OriginSecretGeneration: a new secret, accepted by API Gateway next to the previous one, then sent by CloudFront, in one deploy (secret-rotation). Secrets Manager rotation would change the value without CloudFormation re-reading it into CloudFront and the API key."}
 	nagGeo             = nagSuppression{ID: "AwsSolutions-CFR1", Reason: "A public site for every country; add a GeoRestriction to the distribution if yours is not."}
 	nagNoWaf           = []nagSuppression{
 		{ID: "AwsSolutions-CFR2", Reason: "AWS WAF is opt-in (WebAclArn, or WafPreset in us-east-1) because it has a monthly cost; the README says how to turn it on."},
 		{ID: "AwsSolutions-APIG3", Reason: "The stage is reached only through CloudFront (direct-access); WAF, when on, sits on the distribution (WebAclArn or WafPreset)."},
 	}
-	nagCloudWatchRole = nagSuppression{ID: "AwsSolutions-IAM4", Reason: "API Gateway's account-level CloudWatch role uses AWS's own AmazonAPIGatewayPushToCloudWatchLogs, the documented policy for execution logging."}
-	nagCdkHandlers    = []nagSuppression{
-		{"AwsSolutions-IAM4", "Handler created by aws-cdk-lib (BucketDeployment / auto-delete objects) with the basic Lambda execution role.", "AWS::IAM::Role"},
-		{"AwsSolutions-IAM5", "Handler created by aws-cdk-lib: object-level wildcards on the site bucket and the CDK asset bucket are what an upload with prune needs.", "AWS::IAM::Policy"},
-		{"AwsSolutions-L1", "Handler created by aws-cdk-lib; its runtime is chosen and updated by aws-cdk-lib.", "AWS::Lambda::Function"},
+	nagNoAccessLogs = []nagSuppression{
+		{ID: "AwsSolutions-CFR3", Reason: "AccessLogs is false for this throw-away environment: a log bucket cannot be deleted with the stack while logs keep arriving (destroy-blocked). API Gateway's access logs are in CloudWatch."},
+		{ID: "AwsSolutions-S1", Reason: "AccessLogs is false for this throw-away environment: a log bucket cannot be deleted with the stack while logs keep arriving (destroy-blocked)."},
+	}
+	nagSupersedeObjects = nagSuppression{ID: "AwsSolutions-IAM5", Reason: "Tags and copies objects of earlier builds anywhere in the site bucket, whose keys are the build's (chunk-deleted); only object-level actions on that one bucket.", AppliesTo: []any{map[string]any{"regex": `/^Resource::(<.+\.Arn>|arn:[^:]+:s3:::[^/]+)\/\*$/`}}}
+	nagCloudWatchRole   = nagSuppression{ID: "AwsSolutions-IAM4", Reason: "API Gateway's account-level CloudWatch role uses AWS's own AmazonAPIGatewayPushToCloudWatchLogs, the documented policy for execution logging."}
+	nagCdkHandlers      = []nagSuppression{
+		{ID: "AwsSolutions-IAM4", Reason: "Handler created by aws-cdk-lib (BucketDeployment / auto-delete objects) with the basic Lambda execution role.", On: "AWS::IAM::Role"},
+		{ID: "AwsSolutions-IAM5", Reason: "Handler created by aws-cdk-lib: object-level wildcards on the site bucket and the CDK asset bucket are what an upload needs.", On: "AWS::IAM::Policy"},
+		{ID: "AwsSolutions-L1", Reason: "Handler created by aws-cdk-lib; its runtime is chosen and updated by aws-cdk-lib.", On: "AWS::Lambda::Function"},
 	}
 )
 
@@ -88,7 +96,11 @@ func suppressOwn(c constructs.IConstruct, rules ...nagSuppression) {
 
 func nagMetadata(prev []any, rules []nagSuppression) map[string]any {
 	for _, r := range rules {
-		prev = append(prev, map[string]any{"id": r.ID, "reason": r.Reason})
+		entry := map[string]any{"id": r.ID, "reason": r.Reason}
+		if r.AppliesTo != nil {
+			entry["applies_to"] = r.AppliesTo
+		}
+		prev = append(prev, entry)
 	}
 	return map[string]any{"rules_to_suppress": prev}
 }
@@ -107,9 +119,6 @@ func (s *StaticSiteWithApi) suppressNagFindings(r *resolved) {
 	suppressOwn(root.Node().FindChild(ptr("OPTIONS")), nagPreflight...)
 	suppressOwn(proxy.Node().FindChild(ptr("OPTIONS")), nagPreflight...)
 	suppressOwn(s.api, nagProxyValidation)
-	if role := s.api.Node().TryFindChild(ptr("CloudWatchRole")); role != nil {
-		suppressOwn(role, nagCloudWatchRole)
-	}
 	distRules := []nagSuppression{nagGeo}
 	if r.Certificate == nil {
 		distRules = append(distRules, nagDefaultCert)
@@ -118,8 +127,16 @@ func (s *StaticSiteWithApi) suppressNagFindings(r *resolved) {
 		distRules = append(distRules, nagNoWaf[0])
 		suppressOwn(s.api.DeploymentStage(), nagNoWaf[1])
 	}
+	if !r.accessLogs {
+		distRules = append(distRules, nagNoAccessLogs[0])
+		if r.Bucket == nil {
+			suppressOwn(s.bucket, nagNoAccessLogs[1])
+		}
+	}
 	suppressOwn(s.distribution, distRules...)
-	suppressOwn(s.Node().FindChild(ptr("OriginVerifySecret")), nagSecretRotation)
+	for _, gen := range liveGenerations(r.secretGeneration) {
+		suppressOwn(s.Node().FindChild(ptr("OriginVerifySecret"+generationSuffix(gen))), nagSecretRotation)
+	}
 	// Singletons aws-cdk-lib adds at the stack's root for us; other
 	// constructs may share them, so existing suppressions are kept.
 	for _, c := range *awscdk.Stack_Of(s).Node().Children() {

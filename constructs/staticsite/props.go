@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"net/url"
 	"regexp"
 	"slices"
@@ -15,6 +16,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/jsii-runtime-go"
 )
 
 // IntegrationTimeoutSeconds is API Gateway's default REST integration
@@ -48,6 +50,13 @@ type StaticSiteWithApiProps struct {
 	// (for imported buckets, add it yourself).
 	// Default: a new private bucket built from BucketProps.
 	Bucket awss3.IBucket
+
+	// NoncurrentVersionExpirationDays is how long a versioned site bucket
+	// (BucketProps.Versioned) keeps an object's old versions, counted from
+	// when they were replaced: every deploy replaces some, so without a
+	// limit they pile up forever. Needs a versioned bucket.
+	// Default: 30.
+	NoncurrentVersionExpirationDays *float64
 
 	// BucketProps overrides single properties of the new site bucket. Unset
 	// fields keep the secure defaults: all public access blocked, S3-managed
@@ -97,11 +106,22 @@ type StaticSiteWithApiProps struct {
 	// Default: no DNS records; point your DNS at the distribution yourself.
 	HostedZone awsroute53.IHostedZone
 
+	// AccessLogs turns CloudFront's and S3's access logs on. Set false for
+	// throw-away environments, so that deleting the stack leaves nothing
+	// behind: a log bucket cannot be deleted with its stack, because logs
+	// keep arriving for hours (pitfall destroy-blocked). API Gateway's
+	// access and execution logs, in CloudWatch, stay on either way.
+	// Default: true.
+	AccessLogs *bool
+
 	// LogBucket receives CloudFront and S3 server access logs. It must allow
 	// ACLs for its owner (ObjectOwnership BucketOwnerPreferred), which
-	// CloudFront's standard logging needs.
+	// CloudFront's standard logging needs. Cannot be combined with
+	// AccessLogs false.
 	// Default: a new private, encrypted, TLS-only bucket whose objects expire
-	// after LogExpirationDays; removed with the stack when the site bucket is.
+	// after LogExpirationDays. It is retained when the stack is deleted, and
+	// never emptied by it, whatever the removal policy (pitfall
+	// destroy-blocked); its objects keep expiring.
 	LogBucket awss3.IBucket
 
 	// LogExpirationDays is how long the new log bucket keeps access logs.
@@ -144,11 +164,37 @@ type StaticSiteWithApiProps struct {
 	WafPreset *WafPresetOptions
 
 	// ApiGatewayCloudWatchRole creates the account-level role that lets API
-	// Gateway write execution logs (one per account and region; it is kept
-	// when the stack is deleted). Set false where the account already has
-	// one configured.
+	// Gateway write execution logs. API Gateway has one such setting per
+	// account and region (pitfall account-singleton): a stack creates it at
+	// most once, however many sites it holds, and a second stack of the app
+	// in the same account and region that also creates it gets a warning.
+	// The role and the setting are kept when the stack is deleted. Set false
+	// where the account already has one configured, or where another stack
+	// owns it (NewApiGatewayAccount).
 	// Default: true.
 	ApiGatewayCloudWatchRole *bool
+
+	// OriginSecretGeneration numbers the origin-verify secret that CloudFront
+	// sends to API Gateway (pitfall direct-access). Raising it by one
+	// rotates the secret in one deploy: a new secret is generated, API
+	// Gateway accepts its value before CloudFront starts sending it, and the
+	// previous generation stays accepted until the next rotation, so no
+	// request is refused while CloudFront propagates the change (pitfall
+	// secret-rotation). Never change a secret's value in place
+	// (put-secret-value): CloudFormation reads it only when a resource that
+	// refers to it changes, so CloudFront and API Gateway would fall out of
+	// step; each secret's resource policy refuses such changes. A whole
+	// number from 1.
+	// Default: 1.
+	OriginSecretGeneration *float64
+
+	// MinCompressionSize is the smallest API response that API Gateway
+	// compresses (gzip or deflate, as the client accepts). CloudFront never
+	// compresses responses of a behavior that does not cache, so without
+	// this API responses travel uncompressed (pitfall api-uncompressed).
+	// Between 0 and 10 MiB (10485760 bytes).
+	// Default: 1 KiB.
+	MinCompressionSize awscdk.Size
 }
 
 // DefaultContentSecurityPolicy allows the page to load only from its own
@@ -220,7 +266,20 @@ type resolved struct {
 	rate, burst       float64
 	certArn           string // "" when there is no certificate
 	region            string // the stack's region; a token when unknown
+	minCompression    awscdk.Size
+	minCompressionB   float64
+	secretGeneration  int
+	accessLogs        bool
+	noncurrentDays    float64
 }
+
+// versioned reports whether the site bucket is made here, with versioning.
+func (r *resolved) versioned() bool {
+	return r.Bucket == nil && r.BucketProps != nil && r.BucketProps.Versioned != nil && *r.BucketProps.Versioned
+}
+
+// maxCompressionBytes is API Gateway's upper bound for MinCompressionSize.
+const maxCompressionBytes = 10485760
 
 // resolve validates props and applies defaults. All problems are reported
 // together.
@@ -239,6 +298,8 @@ func resolve(props *StaticSiteWithApiProps, region string) (*resolved, error) {
 	if props.BucketProps != nil && props.BucketProps.RemovalPolicy != "" {
 		r.removal = props.BucketProps.RemovalPolicy
 	}
+	r.accessLogs = props.AccessLogs == nil || *props.AccessLogs
+	r.noncurrentDays = floatOr(props.NoncurrentVersionExpirationDays, 30)
 	r.logExpirationDays = floatOr(props.LogExpirationDays, 90)
 	r.logRetention = props.LogRetention
 	if r.logRetention == "" {
@@ -250,6 +311,14 @@ func resolve(props *StaticSiteWithApiProps, region string) (*resolved, error) {
 	if props.Certificate != nil {
 		r.certArn = *props.Certificate.CertificateArn()
 	}
+	if gen := floatOr(props.OriginSecretGeneration, 1); gen >= 1 && gen <= 1e6 && gen == math.Trunc(gen) {
+		r.secretGeneration = int(gen)
+	} // else 0, which validate rejects
+	r.minCompression = props.MinCompressionSize
+	if r.minCompression == nil {
+		r.minCompression = awscdk.Size_Kibibytes(jsii.Number(1))
+	}
+	r.minCompressionB = *r.minCompression.ToBytes(nil)
 	if props.Cors != nil && props.Cors.AllowOrigins != nil {
 		r.origins = derefAll(props.Cors.AllowOrigins)
 	} else if props.DomainNames != nil {
@@ -261,7 +330,10 @@ func resolve(props *StaticSiteWithApiProps, region string) (*resolved, error) {
 		return r, err
 	}
 	if f := r.Frontend; f != nil {
-		hashed := IsHashedName
+		hashed, err := HashedFiles(*f.SourceDir)
+		if err != nil {
+			return r, err
+		}
 		if f.HashedNamePattern != nil {
 			hashed = regexp.MustCompile(*f.HashedNamePattern).MatchString
 		}
@@ -269,6 +341,7 @@ func resolve(props *StaticSiteWithApiProps, region string) (*resolved, error) {
 		if err != nil {
 			return r, err
 		}
+		plan.retentionDays = floatOr(f.SupersededRetentionDays, 7)
 		r.upload = plan
 	}
 	return r, nil
@@ -373,6 +446,21 @@ func (r *resolved) validateSecurity() []error {
 	}
 	if r.burst <= 0 {
 		add("ThrottlingBurstLimit %v must be greater than 0", r.burst)
+	}
+	if r.secretGeneration < 1 {
+		add("OriginSecretGeneration %v is invalid: use a whole number from 1, and raise it by one to rotate the origin secret", floatOr(r.OriginSecretGeneration, 1))
+	}
+	if r.minCompressionB < 0 || r.minCompressionB > maxCompressionBytes {
+		add("MinCompressionSize %v bytes is out of range: use 0 to 10 MiB (awscdk.Size_Kibibytes(jsii.Number(1)) is a good value)", r.minCompressionB)
+	}
+	if !r.accessLogs && r.LogBucket != nil {
+		add("LogBucket is set but AccessLogs is false: remove LogBucket, or turn AccessLogs on")
+	}
+	if props := r.NoncurrentVersionExpirationDays; props != nil && !r.versioned() {
+		add("NoncurrentVersionExpirationDays is set but the site bucket is not versioned: set BucketProps.Versioned, or remove it")
+	}
+	if r.noncurrentDays < 1 || r.noncurrentDays != math.Trunc(r.noncurrentDays) {
+		add("NoncurrentVersionExpirationDays %v must be a whole number of days from 1", r.noncurrentDays)
 	}
 	if r.logExpirationDays < 1 {
 		add("LogExpirationDays %v must be at least 1", r.logExpirationDays)

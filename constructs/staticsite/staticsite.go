@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3deployment"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 )
@@ -27,6 +28,7 @@ type StaticSiteWithApi struct {
 	siteUrl      *string
 	apiPrefix    string
 	deployments  []awss3deployment.BucketDeployment
+	originSecret awssecretsmanager.Secret
 }
 
 // NewStaticSiteWithApi validates props and creates the site. Invalid props
@@ -44,13 +46,23 @@ func NewStaticSiteWithApi(scope constructs.Construct, id *string, props *StaticS
 
 	s.logBucket = newLogBucket(s, r)
 	s.bucket = newBucket(s, r, s.logBucket)
-	api, originHeaders := newApi(s, r)
-	s.api = api
+	adoptAutoDeleteLogs(s, r)
+	api, originHeaders, secret, plan := newApi(s, r)
+	s.api, s.originSecret = api, secret
+	newExecutionLogs(s, r, api)
+	if r.ApiGatewayCloudWatchRole == nil || *r.ApiGatewayCloudWatchRole {
+		// A stage with execution logging cannot be created before the
+		// account has its CloudWatch role.
+		s.api.DeploymentStage().Node().AddDependency(s.accountSetting())
+	}
 	s.spaFunction = newSpaFunction(s)
 	if r.WafPreset != nil {
 		r.WebAclArn = newWebAcl(s, r)
 	}
 	s.distribution = newDistribution(s, r, s.bucket, s.logBucket, s.api, originHeaders, s.spaFunction)
+	// API Gateway must accept a new generation's key before CloudFront
+	// starts sending it (pitfall secret-rotation).
+	s.distribution.Node().AddDependency(plan)
 	if r.HostedZone != nil {
 		newAliasRecords(s, r, s.distribution)
 	}
@@ -76,7 +88,8 @@ func (s *StaticSiteWithApi) ToString() *string {
 // Bucket is the site bucket: the one created or the one passed in props.
 func (s *StaticSiteWithApi) Bucket() awss3.IBucket { return s.bucket }
 
-// LogBucket holds the CloudFront and S3 access logs.
+// LogBucket holds the CloudFront and S3 access logs; nil when AccessLogs is
+// false.
 func (s *StaticSiteWithApi) LogBucket() awss3.IBucket { return s.logBucket }
 
 // Api is the REST API behind ApiPrefix.
@@ -95,6 +108,12 @@ func (s *StaticSiteWithApi) SiteUrl() *string { return s.siteUrl }
 
 // ApiPrefix is the path prefix that CloudFront routes to the API, e.g. "/api".
 func (s *StaticSiteWithApi) ApiPrefix() *string { return jsii.String(s.apiPrefix) }
+
+// OriginSecret is the current generation of the origin-verify secret: the
+// value CloudFront sends in the x-api-key header and API Gateway requires.
+// Rotate it by raising OriginSecretGeneration, never by changing its value
+// (its resource policy refuses that).
+func (s *StaticSiteWithApi) OriginSecret() awssecretsmanager.ISecret { return s.originSecret }
 
 // Deployments are the uploads of Frontend.SourceDir, the HTML one (which
 // invalidates CloudFront) first; none when Frontend is not set.
