@@ -72,7 +72,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		asJSON    = fs.Bool("json", false, "print a machine-readable JSON report")
 		outputs   = fs.String("outputs", "", "read the site URL from the SiteUrl output in this `file`, written by cdk deploy --outputs-file")
 		stack     = fs.String("stack", "", "stack to read from -outputs when several have a SiteUrl")
+		previous  []string
 	)
+	fs.Func("previous-asset", "a `path` of a file of the build before the last deploy (e.g. /assets/index-BxT4e1Ab.js) that must still be served; repeat for more", func(v string) error {
+		previous = append(previous, v)
+		return nil
+	})
 
 	// The flag package stops at the first argument that is not a flag; go on
 	// parsing after it so that "smoke URL -json" works too.
@@ -133,8 +138,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		EchoPath:   *echo,
 		Origin:     *origin,
 		Timeout:    *timeout,
-		Retries:    retries,
-		Deadline:   *deadline,
+		// Set only when given, so that the report says what was checked.
+		PreviousAssets: previous,
+		Retries:        retries,
+		Deadline:       *deadline,
 	}
 	if err := cfg.Validate(); err != nil {
 		return usageErr("%s", strings.ReplaceAll(err.Error(), "\n", "; "))
@@ -174,7 +181,7 @@ func writeText(w io.Writer, rep smoke.Report) {
 	failed := 0
 	for _, c := range rep.Checks {
 		if c.OK {
-			fmt.Fprintf(w, "PASS %-17s %s\n", c.Name, c.Detail)
+			fmt.Fprintf(w, "PASS %-19s %s\n", c.Name, c.Detail)
 			continue
 		}
 		failed++
@@ -182,7 +189,7 @@ func writeText(w io.Writer, rep smoke.Report) {
 		if id == "" {
 			id = "no known pitfall"
 		}
-		fmt.Fprintf(w, "FAIL %-17s [%s] %s | fix: %s\n", c.Name, id, c.Detail, c.Fix)
+		fmt.Fprintf(w, "FAIL %-19s [%s] %s | fix: %s\n", c.Name, id, c.Detail, c.Fix)
 	}
 	switch {
 	case rep.Error != "":

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"io"
 	"net"
@@ -32,6 +33,12 @@ func newSite(t *testing.T, brokenPost http.HandlerFunc) *httptest.Server {
 			brokenPost(w, r)
 			return
 		}
+		if strings.HasPrefix(r.URL.Path, "/.well-known/") {
+			w.Header().Set("Content-Type", "application/xml")
+			w.WriteHeader(http.StatusForbidden)
+			_, _ = w.Write(recorded(t, "s3-access-denied.xml"))
+			return
+		}
 		if !strings.HasPrefix(r.URL.Path, "/api/") {
 			w.Header().Set("Content-Type", "text/html")
 			_, _ = w.Write(index)
@@ -43,7 +50,16 @@ func newSite(t *testing.T, brokenPost http.HandlerFunc) *httptest.Server {
 			_, _ = io.WriteString(w, `{"status":"ok"}`)
 		case r.URL.Path == "/api/echo" && r.Method == http.MethodPost:
 			b, _ := io.ReadAll(r.Body)
-			_, _ = io.WriteString(w, `{"echo":`+string(b)+`,"method":"POST","path":"/api/echo"}`)
+			out := []byte(`{"echo":` + string(b) + `,"method":"POST","path":"/api/echo"}`)
+			if len(out) >= 1024 && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+				var zipped bytes.Buffer
+				zw := gzip.NewWriter(&zipped)
+				_, _ = zw.Write(out)
+				_ = zw.Close()
+				out = zipped.Bytes()
+				w.Header().Set("Content-Encoding", "gzip")
+			}
+			_, _ = w.Write(out)
 		case r.Method == http.MethodOptions:
 			w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
 			w.WriteHeader(http.StatusNoContent)
@@ -97,7 +113,8 @@ func TestHealthySiteExitsZero(t *testing.T) {
 	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
 	require.Contains(t, out, "PASS root")
 	require.Contains(t, out, "PASS api-echo")
-	require.Contains(t, out, "OK: all 5 checks passed")
+	require.Contains(t, out, "PASS api-compression")
+	require.Contains(t, out, "OK: all 8 checks passed")
 	require.NotContains(t, out, "FAIL")
 }
 
@@ -105,17 +122,32 @@ func TestFailureLineNamesPitfallAndFix(t *testing.T) {
 	srv := newSite(t, edgeMethods(t))
 	code, out, _ := runCmd("-retries", "0", srv.URL)
 	require.Equal(t, 1, code, out)
-	var line string
+	var lines []string
 	for _, l := range strings.Split(out, "\n") {
 		if strings.HasPrefix(l, "FAIL ") {
-			require.Empty(t, line, "only the echo check fails:\n%s", out)
-			line = l
+			lines = append(lines, l)
 		}
 	}
+	require.Len(t, lines, 2, "only the two POST checks fail:\n%s", out)
+	line := lines[0]
 	require.Contains(t, line, "api-echo")
+	require.Contains(t, lines[1], "api-compression")
+	require.Contains(t, lines[1], "[edge-methods]")
 	require.Contains(t, line, "[edge-methods]")
 	require.Contains(t, line, "| fix: allow all seven methods on the API behavior")
 	require.Contains(t, out, "pitfalls: edge-methods")
+}
+
+// TestPreviousAsset: -previous-asset adds the chunk-deleted check.
+func TestPreviousAsset(t *testing.T) {
+	srv := newSite(t, nil)
+	code, out, _ := runCmd("-previous-asset", "/.well-known/old-chunk.js", "-previous-asset", "/assets/index-BxT4e1Ab.js", srv.URL)
+	require.Equal(t, 1, code, out)
+	require.Contains(t, out, "FAIL previous-assets     [chunk-deleted] GET /.well-known/old-chunk.js -> 403")
+
+	code, out, errOut := runCmd("-previous-asset", "assets/x.js", srv.URL)
+	require.Equal(t, 2, code, out)
+	require.Contains(t, errOut, `previous asset "assets/x.js" is invalid`)
 }
 
 func TestOriginTimeoutExitsOne(t *testing.T) {
@@ -148,13 +180,13 @@ func TestJSONReport(t *testing.T) {
 		require.NoError(t, json.Unmarshal([]byte(out), &rep), out)
 		require.Equal(t, srv.URL, rep.URL)
 		require.False(t, rep.OK)
-		require.Len(t, rep.Checks, 6)
+		require.Len(t, rep.Checks, 9)
 		for _, c := range rep.Checks {
 			require.NotNil(t, c.OK, "every check has ok")
 			require.NotNil(t, c.Pitfall, "every check has pitfall")
 			require.NotNil(t, c.Fix, "every check has fix")
 			require.NotEmpty(t, c.Detail)
-			if c.Name == "api-echo" {
+			if c.Name == "api-echo" || c.Name == "api-compression" {
 				require.False(t, *c.OK)
 				require.Equal(t, "edge-methods", *c.Pitfall)
 				require.NotEmpty(t, *c.Fix)
@@ -171,7 +203,7 @@ func TestJSONReport(t *testing.T) {
 		var rep report
 		require.NoError(t, json.Unmarshal([]byte(out), &rep), out)
 		require.True(t, rep.OK)
-		require.Len(t, rep.Checks, 5)
+		require.Len(t, rep.Checks, 8)
 	})
 }
 

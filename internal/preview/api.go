@@ -1,6 +1,8 @@
 package preview
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -56,7 +58,7 @@ func (s *server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		// sees the message.
 		gatewayError(w, http.StatusBadGateway, "Internal server error")
 	default:
-		writeResponse(w, resp)
+		writeResponse(w, resp, r.Header.Get("Accept-Encoding"))
 	}
 }
 
@@ -172,10 +174,16 @@ func isText(ct string) bool {
 	return false
 }
 
+// minCompressionBytes is the construct's default MinCompressionSize: API
+// Gateway compresses responses from this size for clients that accept it.
+const minCompressionBytes = 1024
+
 // writeResponse writes a proxy integration response. As API Gateway does,
-// values from MultiValueHeaders win over Headers for the same name, and a
-// response API Gateway could not map (no valid status, bad base64) is a 502.
-func writeResponse(w http.ResponseWriter, resp events.APIGatewayProxyResponse) {
+// values from MultiValueHeaders win over Headers for the same name, a
+// response API Gateway could not map (no valid status, bad base64) is a 502,
+// and a response of minCompressionBytes or more that is not encoded yet is
+// gzipped for a client that accepts gzip (pitfall api-uncompressed).
+func writeResponse(w http.ResponseWriter, resp events.APIGatewayProxyResponse, acceptEncoding string) {
 	if resp.StatusCode < 100 || resp.StatusCode > 599 {
 		gatewayError(w, http.StatusBadGateway, "Internal server error")
 		return
@@ -200,8 +208,28 @@ func writeResponse(w http.ResponseWriter, resp events.APIGatewayProxyResponse) {
 			h.Set(k, v)
 		}
 	}
+	if len(body) >= minCompressionBytes && h.Get("Content-Encoding") == "" && acceptsGzip(acceptEncoding) {
+		var zipped bytes.Buffer
+		zw := gzip.NewWriter(&zipped)
+		_, _ = zw.Write(body)
+		_ = zw.Close()
+		body = zipped.Bytes()
+		h.Set("Content-Encoding", "gzip")
+		h.Del("Content-Length")
+	}
 	w.WriteHeader(resp.StatusCode)
 	_, _ = w.Write(body)
+}
+
+// acceptsGzip reports whether an Accept-Encoding header allows gzip.
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), "gzip") {
+			return strings.ReplaceAll(strings.TrimSpace(params), " ", "") != "q=0"
+		}
+	}
+	return false
 }
 
 // gatewayError writes an error the way API Gateway itself words it.

@@ -1,6 +1,7 @@
 package preview_test
 
 import (
+	"compress/gzip"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -194,6 +195,46 @@ func TestAdapterWritesResponse(t *testing.T) {
 	assert.Equal(t, []string{"a=1", "b=2"}, resp.Header.Values("Set-Cookie"))
 	assert.Equal(t, []string{"from MultiValueHeaders"}, resp.Header.Values("X-Both"))
 	assert.Equal(t, png, []byte(body), "base64 body is decoded")
+}
+
+// TestAdapterCompresses, as API Gateway does with the construct's
+// MinCompressionSize (pitfall api-uncompressed): large responses are
+// gzipped for clients that accept gzip, small ones and others are not.
+func TestAdapterCompresses(t *testing.T) {
+	large := `{"pad":"` + strings.Repeat("x", 2000) + `"}`
+	h := preview.New(preview.Options{Dir: siteDir(t), Handler: func(_ context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+		body := large
+		if req.Path == "/api/small" {
+			body = `{}`
+		}
+		return events.APIGatewayProxyResponse{StatusCode: http.StatusOK, Headers: map[string]string{"Content-Type": "application/json"}, Body: body}, nil
+	}})
+	for _, tc := range []struct {
+		path, accept string
+		gzipped      bool
+	}{
+		{"/api/large", "gzip, deflate, br", true},
+		{"/api/large", "br;q=1.0, gzip;q=0.5", true},
+		{"/api/large", "gzip;q=0", false},
+		{"/api/large", "", false},
+		{"/api/small", "gzip", false},
+	} {
+		req := httptest.NewRequest(http.MethodGet, tc.path, nil)
+		if tc.accept != "" {
+			req.Header.Set("Accept-Encoding", tc.accept)
+		}
+		resp, body := do(t, h, req)
+		if !tc.gzipped {
+			assert.Empty(t, resp.Header.Get("Content-Encoding"), "%s %q", tc.path, tc.accept)
+			continue
+		}
+		require.Equal(t, "gzip", resp.Header.Get("Content-Encoding"), "%s %q", tc.path, tc.accept)
+		zr, err := gzip.NewReader(strings.NewReader(body))
+		require.NoError(t, err)
+		plain, err := io.ReadAll(zr)
+		require.NoError(t, err)
+		assert.Equal(t, large, string(plain))
+	}
 }
 
 func TestAdapterGatewayErrors(t *testing.T) {

@@ -69,6 +69,13 @@ type Config struct {
 	// Default: "" (no CORS check).
 	Origin string
 
+	// PreviousAssets are paths of files of the build before the last deploy,
+	// such as "/assets/index-BxT4e1Ab.js", that must still be served: pages
+	// opened before the deploy load their lazy chunks from them (pitfall
+	// chunk-deleted). Each must be an absolute path.
+	// Default: none (no previous-assets check).
+	PreviousAssets []string
+
 	// Timeout bounds one request attempt, reading the body included.
 	// Default: DefaultTimeout (10 s).
 	Timeout time.Duration
@@ -139,6 +146,11 @@ func (c Config) resolve() (*resolved, error) {
 		}
 	}
 
+	for _, p := range c.PreviousAssets {
+		if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "?# ") {
+			add("previous asset %q is invalid: give the file's path on the site, such as /assets/index-BxT4e1Ab.js", p)
+		}
+	}
 	if c.Origin != "" {
 		u, err := url.Parse(c.Origin)
 		switch {

@@ -39,26 +39,42 @@ const (
 	SpaDeeplink PitfallID = "spa-deeplink"
 	// OriginTimeout: CloudFront gave up waiting for the origin (504).
 	OriginTimeout PitfallID = "origin-timeout"
+	// ErrorsCached: CloudFront served an API error from its cache.
+	ErrorsCached PitfallID = "errors-cached"
+	// ChunkDeleted: a file of the previous build is gone right after a
+	// deploy, so pages opened before it cannot load their lazy chunks.
+	ChunkDeleted PitfallID = "chunk-deleted"
+	// ApiUncompressed: a large API response came back uncompressed to a
+	// client that accepts gzip.
+	ApiUncompressed PitfallID = "api-uncompressed"
+	// WellknownRewritten: a /.well-known/ path was answered with the SPA's
+	// index.html.
+	WellknownRewritten PitfallID = "wellknown-rewritten"
 )
 
 // fixes holds one line per pitfall: what to change so it goes away.
 var fixes = map[PitfallID]string{
-	EdgeMethods:   "allow all seven methods on the API behavior (AllowedMethods_ALLOW_ALL); CDK's default behavior allows only GET and HEAD",
-	S3Origin:      "route the API prefix to the API origin with a behavior whose path pattern is <prefix>/* (it does not match the bare prefix), and make the frontend call only paths under that prefix",
-	ApiRoute:      "use the stage as the API origin path and give the API an ANY {proxy+} resource covering the prefix (CloudFront forwards /api/x as /<stage>/api/x)",
-	HostHeader:    "forward every viewer header except Host (origin request policy AllViewerExceptHostHeader); if Host is already not forwarded, the direct-access check is refusing CloudFront: its secret origin header must match what API Gateway requires",
-	ApiCached:     "use the CachingDisabled cache policy (4135ea2d-6df8-44a3-9df3-4b5a84be39ad) on the API behavior",
-	PreflightAuth: "define OPTIONS on every API resource, including {proxy+}, as a MOCK method with no authorizer and no API key",
-	CorsDuplicate: "let one layer own CORS: remove Access-Control-* headers from the backend and API Gateway, or drop the CloudFront response headers policy",
-	ErrorMasked:   "remove distribution-wide custom error responses (403/404 -> /index.html) and do the SPA fallback with a viewer-request function on the S3 behavior only; if there are none, the request reached S3 (s3-origin)",
-	SpaDeeplink:   "attach a viewer-request CloudFront Function to the S3 behavior that rewrites extension-less paths to /index.html",
-	OriginTimeout: "set the API origin's read timeout to at least the 29 s integration timeout (30 s by default), or make the backend answer faster",
+	EdgeMethods:        "allow all seven methods on the API behavior (AllowedMethods_ALLOW_ALL); CDK's default behavior allows only GET and HEAD",
+	S3Origin:           "route the API prefix to the API origin with a behavior whose path pattern is <prefix>/* (it does not match the bare prefix), and make the frontend call only paths under that prefix",
+	ApiRoute:           "use the stage as the API origin path and give the API an ANY {proxy+} resource covering the prefix (CloudFront forwards /api/x as /<stage>/api/x)",
+	HostHeader:         "forward every viewer header except Host (origin request policy AllViewerExceptHostHeader); if Host is already not forwarded, API Gateway is refusing CloudFront's secret origin header: its value no longer matches an API key (secret-rotation: rotate by raising originSecretGeneration and deploying, never with put-secret-value)",
+	ApiCached:          "use the CachingDisabled cache policy (4135ea2d-6df8-44a3-9df3-4b5a84be39ad) on the API behavior",
+	PreflightAuth:      "define OPTIONS on every API resource, including {proxy+}, as a MOCK method with no authorizer and no API key",
+	CorsDuplicate:      "let one layer own CORS: remove Access-Control-* headers from the backend and API Gateway, or drop the CloudFront response headers policy",
+	ErrorMasked:        "remove distribution-wide custom error responses (403/404 -> /index.html) and do the SPA fallback with a viewer-request function on the S3 behavior only; if there are none, the request reached S3 (s3-origin)",
+	SpaDeeplink:        "attach a viewer-request CloudFront Function to the S3 behavior that rewrites extension-less paths to /index.html",
+	OriginTimeout:      "set the API origin's read timeout to at least the 29 s integration timeout (30 s by default), or make the backend answer faster",
+	ErrorsCached:       "set the Error Caching Minimum TTL to 0, with no response page, for 400, 403, 404, 405, 414 and 500-504 (CloudFront caches them 10 s by default)",
+	ChunkDeleted:       "do not prune the previous build's hashed files on deploy: keep them for a few days (the construct tags them superseded and a lifecycle rule deletes them later)",
+	ApiUncompressed:    "set the REST API's minimum compression size (MinCompressionSize): CloudFront does not compress a behavior that does not cache",
+	WellknownRewritten: "leave /.well-known/ paths alone in the SPA rewrite: they are files (apple-app-site-association has no extension)",
 }
 
 // Pitfalls lists every ID that Diagnose or Run can report, in the order of
 // PITFALLS.md.
 func Pitfalls() []PitfallID {
-	return []PitfallID{EdgeMethods, S3Origin, ApiRoute, HostHeader, ApiCached, PreflightAuth, CorsDuplicate, ErrorMasked, SpaDeeplink, OriginTimeout}
+	return []PitfallID{EdgeMethods, S3Origin, ApiRoute, HostHeader, ApiCached, PreflightAuth, CorsDuplicate, ErrorMasked, SpaDeeplink, OriginTimeout,
+		ErrorsCached, ChunkDeleted, ApiUncompressed, WellknownRewritten}
 }
 
 // Fix is a one-line remedy for the pitfall, or "" for an unknown ID.
@@ -126,6 +142,9 @@ func Diagnose(r Response) PitfallID {
 		return CorsDuplicate
 	}
 	if r.Api && servedFromCache(r.Header) {
+		if r.Status >= 400 {
+			return ErrorsCached
+		}
 		return ApiCached
 	}
 	return ""

@@ -83,6 +83,9 @@ func TestDiagnose(t *testing.T) {
 		{"the API's own 404", api("GET", 404, okJSON, []byte(`{"error":"not found","path":"/api/x"}`)), ""},
 		{"Missing Authentication Token off the API", site("/x", 403, gw("MissingAuthenticationTokenException"), token), ""},
 		{"502 from API Gateway", api("GET", 502, header("Content-Type", "application/json"), []byte(`{"message": "Internal server error"}`)), ""},
+		{"an API 404 from CloudFront's cache", api("GET", 404, header("Content-Type", "application/json", "X-Cache", "Error from cloudfront", "Age", "3"), []byte(`{"error":"not found"}`)), smoke.ErrorsCached},
+		{"an API 503 from CloudFront's cache", api("GET", 503, header("Content-Type", "application/json", "X-Cache", "Hit from cloudfront"), []byte(`{"message":"Service Unavailable"}`)), smoke.ErrorsCached},
+		{"a fresh API 404", api("GET", 404, header("Content-Type", "application/json", "X-Cache", "Error from cloudfront"), []byte(`{"error":"not found"}`)), ""},
 		{"empty response", smoke.Response{}, ""},
 	}
 	for _, tt := range tests {
@@ -94,7 +97,7 @@ func TestDiagnose(t *testing.T) {
 
 func TestEveryPitfallHasAOneLineFix(t *testing.T) {
 	ids := smoke.Pitfalls()
-	require.Len(t, ids, 10)
+	require.Len(t, ids, 14)
 	seen := map[smoke.PitfallID]bool{}
 	for _, id := range ids {
 		require.Regexp(t, `^[a-z0-9]+(-[a-z0-9]+)+$`, string(id))
@@ -104,7 +107,7 @@ func TestEveryPitfallHasAOneLineFix(t *testing.T) {
 		require.NotContains(t, id.Fix(), "\n", id)
 	}
 	require.Empty(t, smoke.PitfallID("no-such-pitfall").Fix())
-	require.Contains(t, smoke.HostHeader.Fix(), "direct-access", "host-header's fix names the other cause")
+	require.Contains(t, smoke.HostHeader.Fix(), "secret-rotation", "host-header's fix names the other cause")
 }
 
 // The README's troubleshooting table is what users read when the checker
@@ -120,7 +123,7 @@ func TestDocsCoverEveryPitfall(t *testing.T) {
 	for _, id := range smoke.Pitfalls() {
 		require.True(t, rows[string(id)], "README.md has no troubleshooting row for %s", id)
 	}
-	for _, name := range []string{"-outputs", "-stack", "-api-prefix", "-health", "-echo", "-origin", "-timeout", "-retries", "-deadline", "-json"} {
+	for _, name := range []string{"-outputs", "-stack", "-api-prefix", "-health", "-echo", "-origin", "-previous-asset", "-timeout", "-retries", "-deadline", "-json"} {
 		require.True(t, strings.Contains(string(doc), "`"+name), "README.md does not mention %s", name)
 	}
 }

@@ -1,6 +1,8 @@
 package smoke_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"io"
 	"net"
@@ -106,7 +108,7 @@ func (s *fakeSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // AccessDenied for a missing key. Cached answers are normal here.
 func (s *fakeSite) s3(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
-	if !strings.Contains(p[strings.LastIndex(p, "/")+1:], ".") {
+	if !strings.HasPrefix(p, "/.well-known/") && !strings.Contains(p[strings.LastIndex(p, "/")+1:], ".") {
 		p = "/index.html"
 	}
 	if p != "/index.html" {
@@ -146,7 +148,20 @@ func (s *fakeSite) api(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid JSON body"})
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"echo": json.RawMessage(body), "method": r.Method, "path": r.URL.Path})
+		b, _ := json.Marshal(map[string]any{"echo": json.RawMessage(body), "method": r.Method, "path": r.URL.Path})
+		// API Gateway's MinCompressionSize (1 KiB by default).
+		if len(b) >= 1024 && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+			var zipped bytes.Buffer
+			zw := gzip.NewWriter(&zipped)
+			_, _ = zw.Write(b)
+			_ = zw.Close()
+			b = zipped.Bytes()
+			w.Header().Set("Content-Encoding", "gzip")
+		}
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(b)
 	case rel == "/health" || rel == "/echo":
 		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "method not allowed"})
 	default:

@@ -18,12 +18,16 @@ import (
 
 // The names of the checks, in the order Run performs them.
 const (
-	CheckRoot         = "root"
-	CheckDeepLink     = "deep-link"
-	CheckHealth       = "api-health"
-	CheckEcho         = "api-echo"
-	CheckUnknownRoute = "api-unknown-route"
-	CheckPreflight    = "cors-preflight"
+	CheckRoot           = "root"
+	CheckDeepLink       = "deep-link"
+	CheckWellKnown      = "well-known"
+	CheckHealth         = "api-health"
+	CheckEcho           = "api-echo"
+	CheckCompression    = "api-compression"
+	CheckUnknownRoute   = "api-unknown-route"
+	CheckErrorsUncached = "api-errors-uncached"
+	CheckPreviousAssets = "previous-assets"
+	CheckPreflight      = "cors-preflight"
 )
 
 // maxBody caps how much of a response body is read; the checks need only
@@ -102,10 +106,15 @@ func Run(ctx context.Context, cfg Config, client *http.Client) Report {
 	}
 	rep.Checks = append(rep.Checks,
 		r.checkDeepLink(ctx, rootBody),
+		r.checkWellKnown(ctx),
 		r.checkHealth(ctx),
 		r.checkEcho(ctx),
-		r.checkUnknownRoute(ctx),
+		r.checkCompression(ctx),
 	)
+	rep.Checks = append(rep.Checks, r.checkUnknownRoute(ctx)...)
+	if len(c.PreviousAssets) > 0 {
+		rep.Checks = append(rep.Checks, r.checkPreviousAssets(ctx))
+	}
 	if c.Origin != "" {
 		rep.Checks = append(rep.Checks, r.checkPreflight(ctx))
 	}
@@ -349,24 +358,104 @@ func (r *runner) checkEcho(ctx context.Context) Check {
 const echoFix = "make the echo path a POST route that answers 2xx JSON containing the JSON body it was sent (the default backend's " + DefaultApiPrefix + "/echo does), or point the echo path at one"
 
 // checkUnknownRoute wants an unknown API path to get the API's own 4xx
-// JSON error, not the SPA's index.html.
-func (r *runner) checkUnknownRoute(ctx context.Context) Check {
+// JSON error, not the SPA's index.html; then, asked again, not from
+// CloudFront's cache (CheckErrorsUncached).
+func (r *runner) checkUnknownRoute(ctx context.Context) []Check {
 	path := r.cfg.ApiPrefix + "/" + UnknownRoutePrefix + randomToken()
 	hdr := http.Header{"Accept": {"application/json"}}
 	resp, err := r.fetch(ctx, http.MethodGet, path, true, nil, hdr)
 	if err != nil {
-		return netFail(CheckUnknownRoute, http.MethodGet, path, err)
+		return []Check{netFail(CheckUnknownRoute, http.MethodGet, path, err)}
 	}
 	// Any 4xx JSON is the API's own answer, including API Gateway's
 	// "Missing Authentication Token" for an API without {proxy+}.
-	if resp.Status >= 400 && resp.Status < 500 && isJSON(resp) {
-		return pass(CheckUnknownRoute, describeOK(resp))
+	if resp.Status < 400 || resp.Status >= 500 || !isJSON(resp) {
+		if id := Diagnose(resp); id != "" {
+			return []Check{fail(CheckUnknownRoute, id, describe(resp)+"; want the API's 4xx JSON error", "")}
+		}
+		return []Check{fail(CheckUnknownRoute, "", describe(resp)+"; want the API's 4xx JSON error",
+			"make the API answer unknown paths under the prefix with a 4xx JSON error")}
 	}
-	if id := Diagnose(resp); id != "" {
-		return fail(CheckUnknownRoute, id, describe(resp)+"; want the API's 4xx JSON error", "")
+	first := pass(CheckUnknownRoute, describeOK(resp))
+	again, err := r.fetch(ctx, http.MethodGet, path, true, nil, hdr)
+	if err != nil {
+		return []Check{first, netFail(CheckErrorsUncached, http.MethodGet, path, err)}
 	}
-	return fail(CheckUnknownRoute, "", describe(resp)+"; want the API's 4xx JSON error",
-		"make the API answer unknown paths under the prefix with a 4xx JSON error")
+	if servedFromCache(again.Header) {
+		return []Check{first, fail(CheckErrorsUncached, ErrorsCached, describe(again)+" (asked again)"+cacheNote(again)+"; an API error came from CloudFront's cache", "")}
+	}
+	return []Check{first, pass(CheckErrorsUncached, describeOK(again)+" asked again, not from cache")}
+}
+
+// checkWellKnown wants a path under /.well-known/ to be looked up as a
+// file: a missing one is S3's error, never the SPA's index.html.
+func (r *runner) checkWellKnown(ctx context.Context) Check {
+	path := "/.well-known/smoke-" + randomToken()
+	resp, err := r.fetch(ctx, http.MethodGet, path, false, nil, http.Header{"Accept": {"*/*"}})
+	if err != nil {
+		return netFail(CheckWellKnown, http.MethodGet, path, err)
+	}
+	if isHTML(resp) && is2xx(resp.Status) {
+		return fail(CheckWellKnown, WellknownRewritten, describe(resp)+"; a missing /.well-known/ file must not be the page", "")
+	}
+	if s3ErrorCode(resp.Body) != "" || resp.Status == http.StatusNotFound || resp.Status == http.StatusForbidden {
+		return pass(CheckWellKnown, describeOK(resp)+": looked up as a file")
+	}
+	return fail(CheckWellKnown, "", describe(resp)+"; want S3's 403 or 404 for a missing file", "serve /.well-known/ from the bucket as files")
+}
+
+// compressionPad makes the echo body large enough for API Gateway's
+// compression threshold (the construct's default is 1 KiB).
+var compressionPad = strings.Repeat("smoke compression check ", 400)
+
+// checkCompression wants a large JSON answer gzip- or deflate-encoded for a
+// client that accepts it. The request sets Accept-Encoding itself, so the
+// transport leaves the encoding as it came.
+func (r *runner) checkCompression(ctx context.Context) Check {
+	path := r.cfg.EchoPath
+	body := []byte(`{"pad":"` + compressionPad + `"}`)
+	hdr := http.Header{"Accept": {"application/json"}, "Content-Type": {"application/json"}, "Accept-Encoding": {"gzip"}}
+	resp, err := r.fetch(ctx, http.MethodPost, path, true, body, hdr)
+	if err != nil {
+		return netFail(CheckCompression, http.MethodPost, path, err)
+	}
+	enc := strings.ToLower(resp.Header.Get("Content-Encoding"))
+	switch {
+	case enc == "" && is2xx(resp.Status) && len(resp.Body) < len(compressionPad):
+		// The route did not echo the body (CheckEcho says so): nothing large
+		// enough came back to judge.
+		return pass(CheckCompression, fmt.Sprintf("%s %s -> %d, %d bytes: too small to judge compression", resp.Method, resp.Path, resp.Status, len(resp.Body)))
+	case enc == "gzip" || enc == "deflate":
+		return pass(CheckCompression, fmt.Sprintf("%s %s -> %d, Content-Encoding: %s (%d bytes for %d sent)", resp.Method, resp.Path, resp.Status, enc, len(resp.Body), len(body)))
+	case !is2xx(resp.Status):
+		if id := Diagnose(resp); id != "" {
+			return fail(CheckCompression, id, describe(resp), "")
+		}
+		return fail(CheckCompression, "", describe(resp)+"; want 2xx", echoFix)
+	}
+	return fail(CheckCompression, ApiUncompressed, fmt.Sprintf("%s %s -> %d, %d bytes, no Content-Encoding for Accept-Encoding: gzip", resp.Method, resp.Path, resp.Status, len(resp.Body)), "")
+}
+
+// checkPreviousAssets wants every file of the previous build that
+// cfg.PreviousAssets names to be still served after a deploy.
+func (r *runner) checkPreviousAssets(ctx context.Context) Check {
+	for _, path := range r.cfg.PreviousAssets {
+		resp, err := r.fetch(ctx, http.MethodGet, path, false, nil, http.Header{"Accept": {"*/*"}})
+		if err != nil {
+			return netFail(CheckPreviousAssets, http.MethodGet, path, err)
+		}
+		if resp.Status == http.StatusOK && !isHTML(resp) {
+			continue
+		}
+		if code := s3ErrorCode(resp.Body); code == "AccessDenied" || code == "NoSuchKey" {
+			return fail(CheckPreviousAssets, ChunkDeleted, describe(resp)+"; the previous build's file is gone, so pages opened before the deploy fail to load it", "")
+		}
+		if id := Diagnose(resp); id != "" {
+			return fail(CheckPreviousAssets, id, describe(resp), "")
+		}
+		return fail(CheckPreviousAssets, "", describe(resp)+"; want 200 with the file", "check the path: give files of the build before the last deploy, e.g. /assets/index-<hash>.js")
+	}
+	return pass(CheckPreviousAssets, fmt.Sprintf("%d file(s) of the previous build still served", len(r.cfg.PreviousAssets)))
 }
 
 // checkPreflight wants a CORS preflight from cfg.Origin to be answered 2xx

@@ -53,6 +53,7 @@ func TestRunScenarios(t *testing.T) {
 		override override
 		failing  []string
 		ids      []smoke.PitfallID
+		previous []string // Config.PreviousAssets
 	}{
 		{name: "healthy site"},
 		{name: "healthy site with an allowed origin", origin: allowedOrigin},
@@ -66,7 +67,7 @@ func TestRunScenarios(t *testing.T) {
 				replay(w, http.StatusForbidden, testdata(s.t, "cloudfront-403-method.txt"), cloudFrontHeaders...)
 				return true
 			}),
-			failing: []string{smoke.CheckEcho, smoke.CheckPreflight},
+			failing: []string{smoke.CheckEcho, smoke.CheckCompression, smoke.CheckPreflight},
 			ids:     []smoke.PitfallID{smoke.EdgeMethods},
 		},
 		{
@@ -79,7 +80,7 @@ func TestRunScenarios(t *testing.T) {
 				}
 				return true
 			}),
-			failing: []string{smoke.CheckHealth, smoke.CheckEcho, smoke.CheckUnknownRoute},
+			failing: []string{smoke.CheckHealth, smoke.CheckEcho, smoke.CheckCompression, smoke.CheckUnknownRoute},
 			ids:     []smoke.PitfallID{smoke.S3Origin},
 		},
 		{
@@ -120,7 +121,7 @@ func TestRunScenarios(t *testing.T) {
 				return true
 			}),
 			// The unknown route passes: that is API Gateway's own JSON error.
-			failing: []string{smoke.CheckHealth, smoke.CheckEcho},
+			failing: []string{smoke.CheckHealth, smoke.CheckEcho, smoke.CheckCompression},
 			ids:     []smoke.PitfallID{smoke.ApiRoute},
 		},
 		{
@@ -131,7 +132,7 @@ func TestRunScenarios(t *testing.T) {
 					"Content-Type", "application/json", "x-amzn-ErrorType", "MissingAuthenticationTokenException")
 				return true
 			}),
-			failing: []string{smoke.CheckHealth, smoke.CheckEcho, smoke.CheckPreflight},
+			failing: []string{smoke.CheckHealth, smoke.CheckEcho, smoke.CheckCompression, smoke.CheckPreflight},
 			ids:     []smoke.PitfallID{smoke.ApiRoute, smoke.PreflightAuth},
 		},
 		{
@@ -182,7 +183,7 @@ func TestRunScenarios(t *testing.T) {
 					"Content-Type", "application/json", "x-amzn-ErrorType", "ForbiddenException")
 				return true
 			}),
-			failing: []string{smoke.CheckHealth, smoke.CheckEcho},
+			failing: []string{smoke.CheckHealth, smoke.CheckEcho, smoke.CheckCompression},
 			ids:     []smoke.PitfallID{smoke.HostHeader},
 		},
 		{
@@ -195,8 +196,9 @@ func TestRunScenarios(t *testing.T) {
 				s.api(w, r)
 				return true
 			}),
-			failing: []string{smoke.CheckHealth},
-			ids:     []smoke.PitfallID{smoke.ApiCached},
+			// A caching policy caches the API's 404s too.
+			failing: []string{smoke.CheckHealth, smoke.CheckErrorsUncached},
+			ids:     []smoke.PitfallID{smoke.ApiCached, smoke.ErrorsCached},
 		},
 		{
 			name:     "api-cached: only the second health request is a hit",
@@ -235,7 +237,7 @@ func TestRunScenarios(t *testing.T) {
 				replay(w, http.StatusGatewayTimeout, testdata(s.t, "cloudfront-504.txt"), cloudFrontHeaders...)
 				return true
 			}),
-			failing: []string{smoke.CheckHealth, smoke.CheckEcho, smoke.CheckUnknownRoute},
+			failing: []string{smoke.CheckHealth, smoke.CheckEcho, smoke.CheckCompression, smoke.CheckUnknownRoute},
 			ids:     []smoke.PitfallID{smoke.OriginTimeout},
 		},
 		{
@@ -291,6 +293,60 @@ func TestRunScenarios(t *testing.T) {
 			}),
 			failing: []string{smoke.CheckEcho},
 		},
+		{
+			name: "errors-cached: CloudFront serves an API 404 from its cache",
+			override: onApi(func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
+				key := r.Method + " " + r.URL.Path
+				if !strings.Contains(r.URL.Path, smoke.UnknownRoutePrefix) || s.count(key) < 2 {
+					return false
+				}
+				w.Header().Set("X-Cache", "Error from cloudfront")
+				w.Header().Set("Age", "4")
+				s.api(w, r)
+				return true
+			}),
+			failing: []string{smoke.CheckErrorsUncached},
+			ids:     []smoke.PitfallID{smoke.ErrorsCached},
+		},
+		{
+			name: "wellknown-rewritten: the SPA rule sends /.well-known/ to index.html",
+			override: func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
+				if !strings.HasPrefix(r.URL.Path, "/.well-known/") {
+					return false
+				}
+				replay(w, http.StatusOK, s.index, "Content-Type", "text/html", "Server", "AmazonS3")
+				return true
+			},
+			failing: []string{smoke.CheckWellKnown},
+			ids:     []smoke.PitfallID{smoke.WellknownRewritten},
+		},
+		{
+			name: "api-uncompressed: no compression at API Gateway",
+			override: onApi(func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
+				r.Header.Del("Accept-Encoding")
+				s.api(w, r)
+				return true
+			}),
+			failing: []string{smoke.CheckCompression},
+			ids:     []smoke.PitfallID{smoke.ApiUncompressed},
+		},
+		{
+			name:     "chunk-deleted: the deploy removed the previous build's chunk",
+			previous: []string{"/assets/index-Old4e1Ab.js"},
+			failing:  []string{smoke.CheckPreviousAssets},
+			ids:      []smoke.PitfallID{smoke.ChunkDeleted},
+		},
+		{
+			name:     "previous build's chunk still served",
+			previous: []string{"/assets/index-Old4e1Ab.js"},
+			override: func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
+				if r.URL.Path != "/assets/index-Old4e1Ab.js" {
+					return false
+				}
+				replay(w, http.StatusOK, []byte("export {}"), "Content-Type", "text/javascript", "Server", "AmazonS3")
+				return true
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -298,6 +354,7 @@ func TestRunScenarios(t *testing.T) {
 			srv := site.start()
 			cfg := fastConfig(srv.URL)
 			cfg.Origin = tt.origin
+			cfg.PreviousAssets = tt.previous
 
 			rep := smoke.Run(context.Background(), cfg, srv.Client())
 
@@ -318,7 +375,13 @@ func TestRunScenarios(t *testing.T) {
 			require.Empty(t, rep.Error)
 			require.False(t, rep.Unreachable)
 
-			want := []string{smoke.CheckRoot, smoke.CheckDeepLink, smoke.CheckHealth, smoke.CheckEcho, smoke.CheckUnknownRoute}
+			want := []string{smoke.CheckRoot, smoke.CheckDeepLink, smoke.CheckWellKnown, smoke.CheckHealth, smoke.CheckEcho, smoke.CheckCompression, smoke.CheckUnknownRoute}
+			if !slices.Contains(tt.failing, smoke.CheckUnknownRoute) {
+				want = append(want, smoke.CheckErrorsUncached) // asks the same path again
+			}
+			if tt.previous != nil {
+				want = append(want, smoke.CheckPreviousAssets)
+			}
 			if tt.origin != "" {
 				want = append(want, smoke.CheckPreflight)
 			}
@@ -464,7 +527,8 @@ func TestRunRetriesAreBounded(t *testing.T) {
 		cfg.Retries = ptr(retries)
 		rep := smoke.Run(context.Background(), cfg, srv.Client())
 		require.Equal(t, []smoke.PitfallID{smoke.OriginTimeout}, rep.Pitfalls())
-		require.Equal(t, retries+1, site.count("POST /api/echo")-before, "attempts with %d retries", retries)
+		// The echo and the compression check both POST to the echo route.
+		require.Equal(t, 2*(retries+1), site.count("POST /api/echo")-before, "attempts with %d retries", retries)
 	}
 }
 
@@ -477,7 +541,7 @@ func TestRunDoesNotRetryClientErrors(t *testing.T) {
 	srv := site.start()
 	rep := smoke.Run(context.Background(), fastConfig(srv.URL), srv.Client())
 	require.Equal(t, []smoke.PitfallID{smoke.ApiRoute}, rep.Pitfalls())
-	require.Equal(t, 1, site.count("POST /api/echo"))
+	require.Equal(t, 2, site.count("POST /api/echo"), "once for the echo, once for compression")
 	require.Equal(t, 1, site.count("GET /api/health"))
 }
 
@@ -511,7 +575,7 @@ func TestRunTimesOutEachRequest(t *testing.T) {
 		require.Empty(t, c.Pitfall, name)
 		require.Contains(t, c.Detail, "no answer within the 100ms timeout", name)
 	}
-	require.Equal(t, 2, site.count("POST /api/echo"), "a timeout is retried")
+	require.Equal(t, 4, site.count("POST /api/echo"), "a timeout is retried (echo and compression checks)")
 }
 
 func TestRunHonoursTheOverallDeadline(t *testing.T) {
@@ -572,8 +636,8 @@ func TestRunCustomPaths(t *testing.T) {
 	rep := smoke.Run(context.Background(), cfg, srv.Client())
 	require.True(t, rep.OK, "%+v", rep)
 	require.Equal(t, 2, site.count("GET /backend/health"))
-	require.Equal(t, 1, site.count("POST /backend/echo"))
-	require.Equal(t, 1, site.countPrefix("GET /backend/"+smoke.UnknownRoutePrefix))
+	require.Equal(t, 2, site.count("POST /backend/echo"), "the echo and the compression check")
+	require.Equal(t, 2, site.countPrefix("GET /backend/"+smoke.UnknownRoutePrefix), "asked twice: not-found, then not from cache")
 	require.Zero(t, site.countPrefix("GET /api"))
 }
 
