@@ -141,6 +141,14 @@ func TestAnalyzeRawTemplates(t *testing.T) {
 		{"integration longer than the read timeout", strings.Replace(distribution(goodApiBehavior, ""), `"https-only"`, `"https-only", "OriginReadTimeout": 45`, 1) + "," +
 			`"Slow": {"Type": "AWS::ApiGateway::Method", "Properties": {"RestApiId": {"Ref": "Api"}, "ResourceId": {"Fn::GetAtt": ["Api", "RootResourceId"]}, "HttpMethod": "ANY", "Integration": {"Type": "AWS_PROXY", "TimeoutInMillis": 60000}}}`,
 			[]string{"origin-timeout:warning@Dist"}},
+		// errors-cached: TTL-only error responses (what StaticSiteWithApi
+		// sets) replace nothing, so they mask nothing.
+		{"error responses that only stop error caching", distribution(goodApiBehavior,
+			`, "CustomErrorResponses": [{"ErrorCode": 403, "ErrorCachingMinTTL": 0}, {"ErrorCode": 404, "ErrorCachingMinTTL": 0}, {"ErrorCode": 503, "ErrorCachingMinTTL": 0}]`),
+			nil},
+		{"an error response with a page", distribution(goodApiBehavior,
+			`, "CustomErrorResponses": [{"ErrorCode": 403, "ErrorCachingMinTTL": 0}, {"ErrorCode": 404, "ResponseCode": 200, "ResponsePagePath": "/index.html"}]`),
+			[]string{"error-masked:error@Dist"}},
 		{"API key on OPTIONS, API not behind CloudFront", `"Open": {"Type": "AWS::ApiGateway::Method", "Properties": {"RestApiId": {"Ref": "Api"}, "ResourceId": {"Ref": "Proxy"}, "HttpMethod": "OPTIONS", "ApiKeyRequired": true}}`,
 			[]string{"preflight-auth:error@Open"}},
 	}
