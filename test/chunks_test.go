@@ -368,7 +368,7 @@ func handlerCode(t *testing.T, tmpl obj, crId string) string {
 	token := resource(tmpl, crId)["ServiceToken"].(obj)["Fn::GetAtt"].([]any)
 	fn := resource(tmpl, token[0].(string))
 	code, ok := fn["Code"].(obj)["ZipFile"].(string)
-	require.True(t, ok, "the supersede function's code is not inline")
+	require.True(t, ok, "the function's code is not inline")
 	require.Equal(t, "nodejs24.x", fn["Runtime"])
 	return code
 }

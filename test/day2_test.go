@@ -267,26 +267,37 @@ func checkDestroy(f *fixture, tmpl obj) error {
 		}
 	}
 	groups := resourcesOf(tmpl, "AWS::Logs::LogGroup")
-	named := map[string]bool{}
-	for _, g := range groups {
-		named[jsonString(g["LogGroupName"])] = true
-	}
+	owned := ownedLogGroups(tmpl)
 	for id, fn := range resourcesOf(tmpl, "AWS::Lambda::Function") {
 		own := refTarget(asMap(fn["LoggingConfig"])["LogGroup"])
 		if _, ok := groups[own]; ok {
 			continue
 		}
-		if named[jsonString(obj{"Fn::Join": []any{"", []any{"/aws/lambda/", obj{"Ref": id}}}})] {
+		if g, ok := owned[jsonString(obj{"Fn::Join": []any{"", []any{"/aws/lambda/", obj{"Ref": id}}}})]; ok && g["RemoveOnDelete"] == "true" {
 			continue
 		}
-		return fmt.Errorf("function %s has no log group in the stack: Lambda creates one on first use, with no retention, that outlives the stack", id)
+		return fmt.Errorf("function %s has no log group the stack deletes: Lambda creates one on first use, with no retention, that outlives the stack", id)
 	}
 	for id := range resourcesOf(tmpl, "AWS::ApiGateway::RestApi") {
-		if !strings.Contains(strings.Join(keys(named), " "), `"API-Gateway-Execution-Logs_",{"Ref":"`+id+`"}`) {
+		found := false
+		for name, g := range owned {
+			found = found || (strings.Contains(name, `"API-Gateway-Execution-Logs_",{"Ref":"`+id+`"}`) && g["RemoveOnDelete"] == "true")
+		}
+		if !found {
 			return fmt.Errorf("API %s's execution log group is left to API Gateway, which creates it with no retention and never deletes it", id)
 		}
 	}
 	return nil
+}
+
+// ownedLogGroups are the service-created log groups the stack owns
+// (Custom::StaticSiteLogGroup), by their name as JSON.
+func ownedLogGroups(tmpl obj) map[string]obj {
+	out := map[string]obj{}
+	for _, g := range resourcesOf(tmpl, "Custom::StaticSiteLogGroup") {
+		out[jsonString(g["LogGroupName"])] = g
+	}
+	return out
 }
 
 // viewerRequestHarness runs CloudFront Function code on a list of URIs.

@@ -116,20 +116,22 @@ func TestLogging(t *testing.T) {
 		require.Empty(t, resourcesOf(tmpl, "AWS::ApiGateway::Account"), "the account stack sets the role (account-singleton)")
 
 		groups := resourcesOf(tmpl, "AWS::Logs::LogGroup")
-		named := map[string]bool{}
 		for id, g := range groups {
 			require.Equal(t, want.retention, g["RetentionInDays"], "%s %s has no retention", env, id)
-			named[jsonString(g["LogGroupName"])] = true
+		}
+		owned := ownedLogGroups(tmpl)
+		for name, g := range owned {
+			require.Equal(t, want.retention, g["RetentionInDays"], "%s %s has no retention", env, name)
 		}
 		for id := range resourcesOf(tmpl, "AWS::ApiGateway::RestApi") {
-			require.Contains(t, named, `{"Fn::Join":["",["API-Gateway-Execution-Logs_",{"Ref":"`+id+`"},"/`+env+`"]]}`, "%s: execution logs", env)
+			require.Contains(t, owned, `{"Fn::Join":["",["API-Gateway-Execution-Logs_",{"Ref":"`+id+`"},"/`+env+`"]]}`, "%s: execution logs", env)
 		}
-		// Every function logs to a group of the template, so with a
-		// retention: its own (LoggingConfig), or, for aws-cdk-lib's
-		// auto-delete provider, which offers no setting, the group of its
-		// name that the construct creates before the function first runs.
+		// Every function logs to a group with a retention: its own
+		// (LoggingConfig), or, for aws-cdk-lib's auto-delete provider,
+		// which offers no setting, the group of its name that the stack
+		// owns before the function first runs.
 		for id, fn := range resourcesOf(tmpl, "AWS::Lambda::Function") {
-			if named[`{"Fn::Join":["",["/aws/lambda/",{"Ref":"`+id+`"}]]}`] {
+			if _, ok := owned[`{"Fn::Join":["",["/aws/lambda/",{"Ref":"`+id+`"}]]}`]; ok {
 				continue
 			}
 			group := refTarget(asMap(fn["LoggingConfig"])["LogGroup"])

@@ -1,8 +1,6 @@
 package staticsite
 
 import (
-	_ "embed"
-
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
@@ -116,14 +114,11 @@ func newDeployments(scope constructs.Construct, r *resolved, bucket awss3.IBucke
 	return out
 }
 
-//go:embed supersede.js
-var supersedeCode string
-
 // newSupersede runs after every upload of a deploy: files of earlier builds
 // that this one no longer has are tagged SupersededTag, and deleted by the
 // bucket's lifecycle rule Frontend.SupersededRetentionDays later, so open
-// tabs can still load them (pitfall chunk-deleted). The handler is the
-// inline Node.js code of supersede.js.
+// tabs can still load them (pitfall chunk-deleted). The handler is
+// supersede.js.
 func newSupersede(scope constructs.Construct, r *resolved, bucket awss3.IBucket, uploads []awss3deployment.BucketDeployment) {
 	logs := awslogs.NewLogGroup(scope, jsii.String("SupersedeLogs"), &awslogs.LogGroupProps{
 		Retention:     r.logRetention,
@@ -155,9 +150,9 @@ func newSupersede(scope constructs.Construct, r *resolved, bucket awss3.IBucket,
 		key.GrantEncryptDecrypt(role)
 	}
 	fn := awslambda.NewFunction(scope, jsii.String("Supersede"), &awslambda.FunctionProps{
-		Runtime:     awslambda.Runtime_NODEJS_24_X(),
+		Runtime:     handlerRuntime(),
 		Handler:     jsii.String("index.handler"),
-		Code:        awslambda.Code_FromInline(jsii.String(supersedeCode)),
+		Code:        awslambda.Code_FromInline(jsii.String(cfnResponseCode + supersedeCode)),
 		Role:        role,
 		MemorySize:  jsii.Number(256),
 		Timeout:     awscdk.Duration_Minutes(jsii.Number(10)),

@@ -71,16 +71,14 @@ func newAccessLogs(scope constructs.Construct, r *resolved) awsapigateway.IAcces
 	return awsapigateway.NewLogGroupLogDestination(group)
 }
 
-// newExecutionLogs creates the group API Gateway writes the stage's
-// execution logs to, before the stage exists. Left to API Gateway, it
-// would be created on first use with no retention and outlive the stack
-// (pitfall destroy-blocked: cdk destroy must leave nothing behind).
+// newExecutionLogs makes the group API Gateway writes the stage's
+// execution logs to the stack's, before the stage exists. Left to API
+// Gateway, it would be created on first use with no retention and outlive
+// the stack (pitfall destroy-blocked). It goes with the stack when the
+// stack's log groups do.
 func newExecutionLogs(scope constructs.Construct, r *resolved, api awsapigateway.RestApi) {
-	group := awslogs.NewLogGroup(scope, jsii.String("ApiExecutionLogs"), &awslogs.LogGroupProps{
-		LogGroupName:  jsii.String("API-Gateway-Execution-Logs_" + *api.RestApiId() + "/" + r.stageName),
-		Retention:     r.logRetention,
-		RemovalPolicy: r.removal,
-	})
+	group := ownLogGroup(scope, "ApiExecutionLogs", "API-Gateway-Execution-Logs_"+*api.RestApiId()+"/"+r.stageName,
+		r, r.removal == awscdk.RemovalPolicy_DESTROY)
 	api.DeploymentStage().Node().AddDependency(group)
 }
 
@@ -88,15 +86,11 @@ func newExecutionLogs(scope constructs.Construct, r *resolved, api awsapigateway
 // root, to the handler that empties buckets with AutoDeleteObjects.
 const autoDeleteProvider = "Custom::S3AutoDeleteObjectsCustomResourceProvider"
 
-// autoDeleteLogs is the construct ID, at the stack's root, of that
-// handler's log group.
-const autoDeleteLogs = "StaticSiteAutoDeleteLogs"
-
-// adoptAutoDeleteLogs gives the stack's auto-delete-objects handler a log
-// group of the stack's own, created before the handler first runs and
-// deleted after it last runs, when the stack is deleted. aws-cdk-lib offers
-// no setting for it, and Lambda would otherwise create one with no
-// retention that outlives the stack (pitfall destroy-blocked).
+// adoptAutoDeleteLogs makes the log group of the stack's auto-delete-objects
+// handler the stack's: with a retention, and deleted after the handler last
+// runs, when the stack is deleted. aws-cdk-lib offers no setting for it, and
+// Lambda would otherwise create one with no retention that outlives the
+// stack (pitfall destroy-blocked).
 func adoptAutoDeleteLogs(s *StaticSiteWithApi, r *resolved) {
 	cr := s.bucket.Node().TryFindChild(jsii.String("AutoDeleteObjectsCustomResource"))
 	stack := awscdk.Stack_Of(s)
@@ -110,11 +104,11 @@ func adoptAutoDeleteLogs(s *StaticSiteWithApi, r *resolved) {
 		if !ok {
 			return
 		}
-		group = awslogs.NewLogGroup(stack, jsii.String(autoDeleteLogs), &awslogs.LogGroupProps{
-			LogGroupName:  jsii.String("/aws/lambda/" + *handler.Ref()),
-			Retention:     r.logRetention,
-			RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
-		})
+		group = ownLogGroup(stack, autoDeleteLogs, "/aws/lambda/"+*handler.Ref(), r, true)
 	}
 	cr.Node().AddDependency(group)
 }
+
+// autoDeleteLogs is the construct ID, at the stack's root, of that
+// handler's log group.
+const autoDeleteLogs = "StaticSiteAutoDeleteLogs"

@@ -1,8 +1,8 @@
-// Custom resource handler (Node.js, the AWS SDK for JavaScript v3 that the
-// Lambda runtime includes). It runs after every frontend upload and keeps
-// the files of earlier builds fetchable for a while instead of deleting
-// them, so pages that are already open can still load their lazy chunks
-// (pitfall chunk-deleted):
+// Custom resource handler (Node.js; the function's code is cfn_response.js
+// followed by this file). It runs after every frontend upload and keeps the
+// files of earlier builds fetchable for a while instead of deleting them,
+// so pages that are already open can still load their lazy chunks (pitfall
+// chunk-deleted):
 //
 // - a file that an earlier build uploaded and this one no longer has is
 //   copied onto itself with the tag <Tag>=true; the copy restarts
@@ -19,8 +19,6 @@
 // Removing a current file's tag is required for the site to keep working,
 // so a failure there fails the deploy. Superseding is housekeeping: a
 // failure there is logged and the deploy goes on (the file is then kept).
-'use strict';
-
 const CONCURRENCY = 16;
 
 exports.handler = async (event) => {
@@ -34,9 +32,9 @@ exports.handler = async (event) => {
   } catch (err) {
     status = 'FAILED';
     reason = String((err && err.message) || err).slice(0, 900);
-    console.log(JSON.stringify({ level: 'error', message: reason }));
+    log('error', { message: reason });
   }
-  await respond(event, status, reason, data);
+  await respond(event, status, reason, event.PhysicalResourceId || 'supersede-' + event.ResourceProperties.Bucket, data);
 };
 
 async function run(event, s3) {
@@ -56,11 +54,11 @@ async function run(event, s3) {
       await s3.supersede(bucket, key, props.Tag, new Date().toISOString());
     } catch (err) {
       failed++;
-      console.log(JSON.stringify({ level: 'error', message: 'could not supersede', key, error: String(err && err.message) }));
+      log('error', { message: 'could not supersede', key, error: String(err && err.message) });
     }
   });
   const summary = { Untagged: current.length, Superseded: earlier.length - failed, Failed: failed };
-  console.log(JSON.stringify({ level: 'info', bucket, ...summary }));
+  log('info', { bucket, ...summary });
   return summary;
 }
 
@@ -133,30 +131,4 @@ async function pool(items, fn) {
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
-}
-
-// respond reports to CloudFormation through the pre-signed URL it gave.
-function respond(event, status, reason, data) {
-  const body = JSON.stringify({
-    Status: status,
-    Reason: reason || 'see the function log',
-    PhysicalResourceId: event.PhysicalResourceId || 'supersede-' + event.ResourceProperties.Bucket,
-    StackId: event.StackId,
-    RequestId: event.RequestId,
-    LogicalResourceId: event.LogicalResourceId,
-    Data: data,
-  });
-  const url = new URL(event.ResponseURL);
-  const transport = require(url.protocol === 'http:' ? 'http' : 'https');
-  return new Promise((resolve, reject) => {
-    const req = transport.request(url, {
-      method: 'PUT',
-      headers: { 'Content-Type': '', 'Content-Length': Buffer.byteLength(body) },
-    }, (res) => {
-      res.resume();
-      res.on('end', resolve);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
 }
