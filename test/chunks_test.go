@@ -267,7 +267,10 @@ func TestChunkDeletedAcrossDeploys(t *testing.T) {
 	var rule obj
 	var code string
 	for name, dir := range map[string]string{"A": dirA, "B": dirB} {
-		tmpl := frontendTemplate(t, dir)
+		tmpl := frontendSite(t).template // testdata/dist
+		if name == "B" {
+			tmpl = frontendTemplate(t, dir)
+		}
 		id, cr, err := supersede(tmpl)
 		require.NoError(t, err)
 		code = handlerCode(t, tmpl, id)

@@ -3,6 +3,9 @@ package test
 import (
 	"debug/elf"
 	"encoding/json"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/one-origin/staticsitewithapi/constructs/staticsite"
 	"os"
 	"path/filepath"
 	"strings"
@@ -259,4 +262,50 @@ func validationReport(t *testing.T, outdir string) string {
 		return ""
 	}
 	return jsonString(report.PluginReports)
+}
+
+// TestConstructTemplatesValidate: aws-cdk-lib's own template validation
+// finds nothing in the construct's templates, whatever the props: default
+// with a Lambda, HTTP backend with CORS and another prefix, removed with
+// its stack with a frontend, custom domain with the WAF preset. Users see
+// its findings on every synth.
+func TestConstructTemplatesValidate(t *testing.T) {
+	out := t.TempDir()
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(out)})
+	web := filepath.Join(repoRoot(t), "web")
+	for name, props := range map[string]func(stack awscdk.Stack) *staticsite.StaticSiteWithApiProps{
+		"Lambda": func(stack awscdk.Stack) *staticsite.StaticSiteWithApiProps {
+			return &staticsite.StaticSiteWithApiProps{Backend: staticsite.LambdaBackend(inlineFunction(stack))}
+		},
+		"Http": func(stack awscdk.Stack) *staticsite.StaticSiteWithApiProps {
+			return &staticsite.StaticSiteWithApiProps{
+				Backend: staticsite.HttpBackend("https://backend.example.com/base"), ApiPrefix: jsii.String("/service/v1"),
+				Cors: &staticsite.CorsOptions{AllowOrigins: jsii.Strings("http://localhost:5173")}, ApiGatewayCloudWatchRole: jsii.Bool(false),
+			}
+		},
+		"Destroyable": func(stack awscdk.Stack) *staticsite.StaticSiteWithApiProps {
+			return &staticsite.StaticSiteWithApiProps{
+				Backend:     staticsite.LambdaBackend(inlineFunction(stack)),
+				BucketProps: &awss3.BucketProps{RemovalPolicy: awscdk.RemovalPolicy_DESTROY, AutoDeleteObjects: jsii.Bool(true)},
+				AccessLogs:  jsii.Bool(false), Frontend: &staticsite.FrontendOptions{SourceDir: &web}, ApiGatewayCloudWatchRole: jsii.Bool(false),
+			}
+		},
+		"Domain": func(stack awscdk.Stack) *staticsite.StaticSiteWithApiProps {
+			return &staticsite.StaticSiteWithApiProps{
+				Backend: staticsite.LambdaBackend(inlineFunction(stack)), DomainNames: jsii.Strings("www.example.com"),
+				Certificate: awscertificatemanager.Certificate_FromCertificateArn(stack, jsii.String("Cert"),
+					jsii.String("arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555")),
+				WafPreset: &staticsite.WafPresetOptions{},
+			}
+		},
+	} {
+		env := testEnv
+		if name == "Domain" {
+			env = &awscdk.Environment{Account: testEnv.Account, Region: jsii.String("us-east-1")}
+		}
+		stack := awscdk.NewStack(app, jsii.String(name), &awscdk.StackProps{Env: env})
+		staticsite.NewStaticSiteWithApi(stack, jsii.String("Site"), props(stack))
+	}
+	app.Synth(nil)
+	require.Empty(t, validationReport(t, out), "aws-cdk-lib's validation found something in the construct's templates")
 }
