@@ -61,8 +61,11 @@ type EnvConfig struct {
 	// browser, such as a local dev server. Default: none.
 	CorsAllowOrigins []string `json:"corsAllowOrigins,omitempty"`
 	// BackendUrl switches the API from the bundled Go Lambda to an existing
-	// HTTP service. Default: "" (the Go Lambda in backend/).
+	// HTTPS service. Default: "" (the Go Lambda in backend/).
 	BackendUrl string `json:"backendUrl,omitempty"`
+	// InsecureBackend allows a plain http:// BackendUrl: requests then travel
+	// unencrypted between API Gateway and the service. Default: false.
+	InsecureBackend bool `json:"insecureBackend,omitempty"`
 	// DestroyOnDelete deletes the site bucket and its objects with the stack
 	// (for throw-away environments). Default: false (the bucket is retained).
 	DestroyOnDelete bool `json:"destroyOnDelete,omitempty"`

@@ -69,6 +69,8 @@ func NewSiteStack(scope constructs.Construct, id string, props *SiteStackProps) 
 	var backend *staticsite.Backend
 	if code != nil {
 		backend = staticsite.LambdaBackend(newApiFunction(stack, code, cfg, retention))
+	} else if cfg.InsecureBackend {
+		backend = staticsite.InsecureHttpBackend(cfg.BackendUrl)
 	} else {
 		backend = staticsite.HttpBackend(cfg.BackendUrl)
 	}

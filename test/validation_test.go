@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
@@ -115,6 +116,39 @@ func TestValidation(t *testing.T) {
 		}), []string{"WafPreset and WebAclArn are both set"}},
 		{"every problem at once", &staticsite.StaticSiteWithApiProps{ApiPrefix: jsii.String("api"), DomainNames: jsii.Strings("www.example.com")},
 			[]string{"Backend is required", `ApiPrefix "api" is invalid`, "DomainNames needs Certificate"}},
+		{"plain http backend", &staticsite.StaticSiteWithApiProps{Backend: staticsite.HttpBackend("http://legacy.example.com")},
+			[]string{`HttpBackend URL "http://legacy.example.com" is plain http://`, "staticsite.InsecureHttpBackend(url)"}},
+		{"plain http backend with a token host", &staticsite.StaticSiteWithApiProps{Backend: staticsite.HttpBackend("http://" + *awscdk.Fn_ImportValue(jsii.String("AlbDns")))},
+			[]string{"is plain http://"}},
+		{"backend URL that is all token", &staticsite.StaticSiteWithApiProps{Backend: staticsite.HttpBackend(*awscdk.Fn_ImportValue(jsii.String("BackendUrl")))},
+			[]string{"must start with a literal https://"}},
+		{"token prefix", ok(func(p *staticsite.StaticSiteWithApiProps) { p.ApiPrefix = awscdk.Fn_ImportValue(jsii.String("Prefix")) }),
+			[]string{"ApiPrefix and StageName must be literal strings, not tokens"}},
+		{"public access not all blocked", ok(func(p *staticsite.StaticSiteWithApiProps) {
+			p.BucketProps = &awss3.BucketProps{BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ACLS_ONLY()}
+		}), []string{"BucketProps.BlockPublicAccess must block all public access"}},
+		{"TLS not enforced", ok(func(p *staticsite.StaticSiteWithApiProps) {
+			p.BucketProps = &awss3.BucketProps{EnforceSSL: jsii.Bool(false)}
+		}),
+			[]string{"BucketProps.EnforceSSL must not be false"}},
+		{"ACLs on", ok(func(p *staticsite.StaticSiteWithApiProps) {
+			p.BucketProps = &awss3.BucketProps{ObjectOwnership: awss3.ObjectOwnership_BUCKET_OWNER_PREFERRED}
+		}), []string{`BucketProps.ObjectOwnership "BUCKET_OWNER_PREFERRED" is not supported`}},
+		{"secret generation not whole", ok(func(p *staticsite.StaticSiteWithApiProps) { p.OriginSecretGeneration = jsii.Number(0) }),
+			[]string{"OriginSecretGeneration 0 is invalid: use a whole number from 1"}},
+		{"compression size", ok(func(p *staticsite.StaticSiteWithApiProps) {
+			p.MinCompressionSize = awscdk.Size_Mebibytes(jsii.Number(11))
+		}),
+			[]string{"MinCompressionSize 1.1534336e+07 bytes is out of range"}},
+		{"log bucket without access logs", ok(func(p *staticsite.StaticSiteWithApiProps) {
+			p.AccessLogs = jsii.Bool(false)
+			p.LogBucket = existing
+		}), []string{"LogBucket is set but AccessLogs is false"}},
+		{"noncurrent expiry without versions", ok(func(p *staticsite.StaticSiteWithApiProps) { p.NoncurrentVersionExpirationDays = jsii.Number(10) }),
+			[]string{"NoncurrentVersionExpirationDays is set but the site bucket is not versioned"}},
+		{"no retention of superseded files", ok(func(p *staticsite.StaticSiteWithApiProps) {
+			p.Frontend = &staticsite.FrontendOptions{SourceDir: jsii.String("testdata/dist"), SupersededRetentionDays: jsii.Number(0)}
+		}), []string{"Frontend.SupersededRetentionDays 0 must be a whole number of days from 1"}},
 	}
 	for i, row := range rows {
 		t.Run(row.name, func(t *testing.T) {
@@ -125,8 +159,58 @@ func TestValidation(t *testing.T) {
 				require.ErrorContains(t, err, w)
 			}
 			require.Nil(t, stack.Node().TryFindChild(jsii.String(id)), "a resource was created before validation failed")
+			if row.props != nil && row.props.WafPreset == nil { // the region check needs the stack
+				verr := row.props.Validate()
+				for _, w := range row.want {
+					require.ErrorContains(t, verr, w, "Validate must say what the constructor says")
+				}
+			}
 		})
 	}
+	require.NoError(t, ok(func(p *staticsite.StaticSiteWithApiProps) {}).Validate())
+}
+
+// TestTokensAreValues: values known only at deploy time (a load balancer's
+// DNS name, imported values) pass validation and reach the template; what
+// they leave literal is still checked (the rows of TestValidation).
+func TestTokensAreValues(t *testing.T) {
+	m, _ := siteFixture(t, func(stack awscdk.Stack) *staticsite.StaticSiteWithApiProps {
+		imported := func(name string) *string { return awscdk.Fn_ImportValue(jsii.String(name)) }
+		return &staticsite.StaticSiteWithApiProps{
+			Backend:     staticsite.HttpBackend("https://" + *imported("AlbDnsName") + "/v1"),
+			DomainNames: &[]*string{imported("SiteDomain")},
+			Certificate: awscertificatemanager.Certificate_FromCertificateArn(stack, jsii.String("Cert"), imported("CertArn")),
+			Cors:        &staticsite.CorsOptions{AllowOrigins: &[]*string{imported("PartnerOrigin")}},
+			WebAclArn:   imported("WebAclArn"),
+		}
+	})
+	require.Contains(t, jsonString(methods(m)["/{proxy+} ANY"]["Integration"]), `"Fn::ImportValue":"AlbDnsName"`)
+	dc, err := distributionConfig(m)
+	require.NoError(t, err)
+	require.Equal(t, `[{"Fn::ImportValue":"SiteDomain"}]`, jsonString(dc["Aliases"]))
+	require.Equal(t, `{"Fn::ImportValue":"WebAclArn"}`, jsonString(dc["WebACLId"]))
+}
+
+// TestInsecureHttpBackend: plain http:// is an explicit choice.
+func TestInsecureHttpBackend(t *testing.T) {
+	m, _ := siteFixture(t, func(stack awscdk.Stack) *staticsite.StaticSiteWithApiProps {
+		return &staticsite.StaticSiteWithApiProps{Backend: staticsite.InsecureHttpBackend("http://legacy.example.com:8080")}
+	})
+	require.Equal(t, "http://legacy.example.com:8080/{proxy}", methods(m)["/{proxy+} ANY"]["Integration"].(obj)["Uri"])
+}
+
+// TestWafPresetWithoutRegion: a stack with no region cannot be checked at
+// synth, so CloudFormation checks it before changing anything.
+func TestWafPresetWithoutRegion(t *testing.T) {
+	app := awscdk.NewApp(nil)
+	stack := awscdk.NewStack(app, jsii.String("Agnostic"), nil)
+	staticsite.NewStaticSiteWithApi(stack, jsii.String("Site"), &staticsite.StaticSiteWithApiProps{
+		Backend: staticsite.LambdaBackend(inlineFunction(stack)), WafPreset: &staticsite.WafPresetOptions{},
+	})
+	m := toMap(t, assertions.Template_FromStack(stack, nil))
+	rules := jsonString(m["Rules"])
+	require.Contains(t, rules, `"Assert":{"Fn::Equals":[{"Ref":"AWS::Region"},"us-east-1"]}`)
+	require.Contains(t, rules, "must be in us-east-1")
 }
 
 func panicError(t *testing.T, f func()) (err error) {

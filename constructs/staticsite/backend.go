@@ -17,9 +17,10 @@ import (
 // /api/items/42 reaches CloudFront, which forwards /<stage>/api/items/42 to
 // API Gateway, whose {proxy+} resource hands /api/items/42 to the backend.
 type Backend struct {
-	fn      awslambda.IFunction
-	baseUrl string
-	kind    backendKind
+	fn       awslambda.IFunction
+	baseUrl  string
+	kind     backendKind
+	insecure bool // plain http:// allowed
 }
 
 type backendKind int
@@ -37,13 +38,24 @@ func LambdaBackend(fn awslambda.IFunction) *Backend {
 	return &Backend{fn: fn, kind: backendLambda}
 }
 
-// HttpBackend sends every API request to an existing HTTP(S) service through
-// an HTTP proxy integration. baseUrl is the service's scheme, host and
-// optional base path, without a trailing slash, for example
-// "https://api.internal.example.com". The viewer path is appended unchanged,
-// so a Spring Boot app mapped to /api/** receives /api/** as it expects.
+// HttpBackend sends every API request to an existing HTTPS service through
+// an HTTP proxy integration. baseUrl is the service's https:// URL with
+// host and optional base path, without a trailing slash, for example
+// "https://api.internal.example.com". It may hold tokens, such as a load
+// balancer's DNS name: "https://" + *alb.LoadBalancerDnsName(). The viewer
+// path is appended unchanged, so a Spring Boot app mapped to /api/**
+// receives /api/** as it expects. The service gets
+// "x-api-key: verified-by-api-gateway" instead of the origin secret.
 func HttpBackend(baseUrl string) *Backend {
 	return &Backend{baseUrl: baseUrl, kind: backendHttp}
+}
+
+// InsecureHttpBackend is HttpBackend for a service reachable over plain
+// http:// only. Requests travel unencrypted between API Gateway and the
+// service, over the internet: use it knowingly, for a service you cannot
+// give a certificate yet.
+func InsecureHttpBackend(baseUrl string) *Backend {
+	return &Backend{baseUrl: baseUrl, kind: backendHttp, insecure: true}
 }
 
 func (b *Backend) validate() error {
@@ -53,20 +65,39 @@ func (b *Backend) validate() error {
 	case b.kind == backendLambda && b.fn == nil:
 		return fmt.Errorf("Backend: LambdaBackend was given a nil function; pass the awslambda.IFunction that serves the API")
 	case b.kind == backendHttp:
-		return validateBaseUrl(b.baseUrl)
+		return validateBaseUrl(b.baseUrl, b.insecure)
 	}
 	return nil
 }
 
-func validateBaseUrl(raw string) error {
+// validateBaseUrl checks what can be known of an HTTP backend's URL at
+// synth: all of it when it is a literal; when it holds a token (a load
+// balancer's DNS name, an imported value), its literal scheme and end.
+func validateBaseUrl(raw string, insecure bool) error {
+	scheme, _, hasScheme := strings.Cut(raw, "://")
+	if unresolved(raw) {
+		switch {
+		case !hasScheme || unresolved(scheme):
+			return fmt.Errorf("Backend: HttpBackend URL %q must start with a literal https://, followed by the host (which may be a token such as a load balancer's DNS name)", raw)
+		case scheme == "http" && !insecure:
+			return insecureError(raw)
+		case scheme != "https" && scheme != "http":
+			return fmt.Errorf("Backend: HttpBackend URL %q must start with https://", raw)
+		case strings.HasSuffix(raw, "/"):
+			return fmt.Errorf("Backend: HttpBackend URL %q must not end with \"/\"; the viewer path (which starts with /) is appended to it", raw)
+		}
+		return nil
+	}
 	u, err := url.Parse(raw)
 	switch {
 	case raw == "":
 		return fmt.Errorf("Backend: HttpBackend needs a base URL such as \"https://service.example.com\"")
 	case err != nil:
 		return fmt.Errorf("Backend: HttpBackend URL %q does not parse (%v); use a URL such as \"https://service.example.com\"", raw, err)
+	case u.Scheme == "http" && !insecure:
+		return insecureError(raw)
 	case u.Scheme != "https" && u.Scheme != "http":
-		return fmt.Errorf("Backend: HttpBackend URL %q must start with https:// (or http://)", raw)
+		return fmt.Errorf("Backend: HttpBackend URL %q must start with https://", raw)
 	case u.Host == "":
 		return fmt.Errorf("Backend: HttpBackend URL %q has no host; use a URL such as \"https://service.example.com\"", raw)
 	case u.RawQuery != "" || u.Fragment != "" || strings.Contains(raw, "#"):
@@ -122,4 +153,8 @@ func (b *Backend) integrations() (root, proxy awsapigateway.Integration) {
 		},
 	})
 	return root, proxy
+}
+
+func insecureError(raw string) error {
+	return fmt.Errorf("Backend: HttpBackend URL %q is plain http://: requests would travel unencrypted between API Gateway and the service. Use https://, or staticsite.InsecureHttpBackend(url) if the service has no certificate yet", raw)
 }

@@ -22,11 +22,17 @@ func newBucket(scope constructs.Construct, r *resolved, logs awss3.IBucket) awss
 	if r.BucketProps != nil {
 		p = *r.BucketProps
 	}
-	// Security settings are not optional: validate() rejects website hosting
-	// and public read, and the rest is forced here.
-	p.BlockPublicAccess = awss3.BlockPublicAccess_BLOCK_ALL()
-	p.EnforceSSL = jsii.Bool(true)
-	p.ObjectOwnership = awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED
+	// The secure defaults, where the caller left them unset; validate()
+	// rejects a value that would weaken them.
+	if p.BlockPublicAccess == nil {
+		p.BlockPublicAccess = awss3.BlockPublicAccess_BLOCK_ALL()
+	}
+	if p.EnforceSSL == nil {
+		p.EnforceSSL = jsii.Bool(true)
+	}
+	if p.ObjectOwnership == "" {
+		p.ObjectOwnership = awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED
+	}
 	if p.Encryption == "" && p.EncryptionKey == nil {
 		p.Encryption = awss3.BucketEncryption_S3_MANAGED
 	}

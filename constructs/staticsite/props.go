@@ -61,8 +61,11 @@ type StaticSiteWithApiProps struct {
 	// BucketProps overrides single properties of the new site bucket. Unset
 	// fields keep the secure defaults: all public access blocked, S3-managed
 	// encryption, TLS-only bucket policy, bucket-owner-enforced ownership,
-	// RemovalPolicy RETAIN. Website hosting and public read are rejected.
-	// Cannot be combined with Bucket.
+	// RemovalPolicy RETAIN. A field that is set is used as given, or
+	// rejected with the reason when it would weaken those defaults (website
+	// hosting, public read, public access not all blocked, EnforceSSL false,
+	// ACLs); LifecycleRules are kept next to the construct's own. Cannot be
+	// combined with Bucket.
 	// Default: the secure defaults above.
 	BucketProps *awss3.BucketProps
 
@@ -157,9 +160,11 @@ type StaticSiteWithApiProps struct {
 	// WafPreset creates a web ACL for the distribution: AWS's managed common
 	// rule set, a per-IP rate limit, and a body-size limit that exempts the
 	// API prefix so JSON POSTs are not blocked. CloudFront web ACLs live in
-	// us-east-1, so the stack must be deployed there; elsewhere create one
-	// in a us-east-1 stack and pass WebAclArn. Cannot be combined with
-	// WebAclArn.
+	// us-east-1, so the stack must be deployed there: a stack in another
+	// region fails at synth, and a stack with no region gets a
+	// CloudFormation rule that refuses, before any change, a deploy outside
+	// us-east-1. Elsewhere create the web ACL in a us-east-1 stack and pass
+	// WebAclArn. Cannot be combined with WebAclArn.
 	// Default: no web ACL.
 	WafPreset *WafPresetOptions
 
@@ -281,8 +286,18 @@ func (r *resolved) versioned() bool {
 // maxCompressionBytes is API Gateway's upper bound for MinCompressionSize.
 const maxCompressionBytes = 10485760
 
+// Validate reports every problem with the props, joined, or nil when
+// NewStaticSiteWithApi accepts them: what the constructor would panic with,
+// so that a configuration can be tested without recovering a panic. The one
+// check that needs the stack, WafPreset outside us-east-1, is the
+// constructor's.
+func (p *StaticSiteWithApiProps) Validate() error {
+	_, err := resolve(p, "")
+	return err
+}
+
 // resolve validates props and applies defaults. All problems are reported
-// together.
+// together. region is the stack's ("" when unknown to the caller).
 func resolve(props *StaticSiteWithApiProps, region string) (*resolved, error) {
 	if props == nil {
 		props = &StaticSiteWithApiProps{}
@@ -354,10 +369,12 @@ func (r *resolved) validate() error {
 	if err := r.Backend.validate(); err != nil {
 		errs = append(errs, err)
 	}
-	if !apiPrefixPattern.MatchString(r.apiPrefix) {
+	if unresolved(r.apiPrefix) || unresolved(r.stageName) {
+		add("ApiPrefix and StageName must be literal strings, not tokens: the construct builds CloudFront's path pattern and origin path from them")
+	} else if !apiPrefixPattern.MatchString(r.apiPrefix) {
 		add("ApiPrefix %q is invalid: it must start with \"/\", must not end with \"/\" or contain \"*\" (the construct appends \"/*\"), and may use letters, digits and . _ ~ - only; for example \"/api\"", r.apiPrefix)
 	}
-	if !stagePattern.MatchString(r.stageName) {
+	if !unresolved(r.stageName) && !stagePattern.MatchString(r.stageName) {
 		add("StageName %q is invalid: use 1-128 letters, digits, '-' or '_', for example \"prod\"", r.stageName)
 	}
 	if r.readTimeout < IntegrationTimeoutSeconds || r.readTimeout > 180 {
@@ -373,6 +390,18 @@ func (r *resolved) validate() error {
 		if bp.PublicReadAccess != nil && *bp.PublicReadAccess {
 			add("BucketProps.PublicReadAccess must not be true: the bucket stays private and is read by CloudFront only; remove it")
 		}
+		if b := bp.BlockPublicAccess; b != nil && !(*b.BlockPublicAcls() && *b.BlockPublicPolicy() && *b.IgnorePublicAcls() && *b.RestrictPublicBuckets()) {
+			add("BucketProps.BlockPublicAccess must block all public access (awscdk/awss3.BlockPublicAccess_BLOCK_ALL()): CloudFront reads the bucket through Origin Access Control; remove it to get that default")
+		}
+		if bp.EnforceSSL != nil && !*bp.EnforceSSL {
+			add("BucketProps.EnforceSSL must not be false: the bucket policy refuses requests without TLS; remove it to get that default")
+		}
+		if bp.ObjectOwnership != "" && bp.ObjectOwnership != awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED {
+			add("BucketProps.ObjectOwnership %q is not supported: the site bucket has ACLs turned off (BUCKET_OWNER_ENFORCED), which Origin Access Control needs none of; remove it", bp.ObjectOwnership)
+		}
+		if bp.AccessControl != "" && bp.AccessControl != awss3.BucketAccessControl_PRIVATE {
+			add("BucketProps.AccessControl %q is not supported: the site bucket is private and has ACLs turned off; remove it", bp.AccessControl)
+		}
 		if bp.AutoDeleteObjects != nil && *bp.AutoDeleteObjects && bp.RemovalPolicy != awscdk.RemovalPolicy_DESTROY {
 			add("BucketProps.AutoDeleteObjects needs BucketProps.RemovalPolicy set to awscdk.RemovalPolicy_DESTROY")
 		}
@@ -385,6 +414,9 @@ func (r *resolved) validate() error {
 		add("DomainNames needs Certificate: pass an ACM certificate from us-east-1 that covers %s", strings.Join(derefAll(r.DomainNames), ", "))
 	}
 	for _, d := range derefAll(r.DomainNames) {
+		if unresolved(d) {
+			continue
+		}
 		if d == "" || strings.Contains(d, "://") || strings.ContainsAny(d, "/ ") {
 			add("DomainNames: %q is not a domain name; use a bare host name such as \"www.example.com\"", d)
 		}
@@ -402,6 +434,9 @@ func (r *resolved) validateCors() []error {
 	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
 	credentials := r.Cors != nil && r.Cors.AllowCredentials != nil && *r.Cors.AllowCredentials
 	for _, o := range r.origins {
+		if unresolved(o) {
+			continue
+		}
 		if o == "*" {
 			if len(r.origins) > 1 {
 				add("Cors.AllowOrigins: \"*\" already allows every origin; make it the only entry or list origins without it")
@@ -435,7 +470,7 @@ func (r *resolved) validateSecurity() []error {
 	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
 	// An imported certificate's ARN is a literal; one made in another stack
 	// is a token whose region is not known until deploy.
-	if arn := strings.Split(r.certArn, ":"); len(arn) > 3 && !strings.Contains(r.certArn, "${Token[") && arn[3] != "us-east-1" {
+	if arn := strings.Split(r.certArn, ":"); len(arn) > 3 && !unresolved(r.certArn) && arn[3] != "us-east-1" {
 		add("Certificate is in %s: CloudFront only uses ACM certificates from us-east-1; request or import it there", arn[3])
 	}
 	if r.HostedZone != nil && !r.hasDomains() {
@@ -475,7 +510,7 @@ func (r *resolved) validateSecurity() []error {
 		if r.WebAclArn != nil {
 			add("WafPreset and WebAclArn are both set: use the preset or your own web ACL, not both")
 		}
-		if !strings.Contains(r.region, "${Token[") && r.region != "us-east-1" {
+		if r.region != "" && !unresolved(r.region) && r.region != "us-east-1" {
 			add("WafPreset needs the stack in us-east-1 (CloudFront web ACLs live there), not %s: create the web ACL in a us-east-1 stack and pass its ARN as WebAclArn", r.region)
 		}
 		if w.RateLimit != nil && (*w.RateLimit < 10 || *w.RateLimit > 2e9) {
@@ -485,13 +520,21 @@ func (r *resolved) validateSecurity() []error {
 			add("WafPreset.MaxBodyBytes %v must be greater than 0", *w.MaxBodyBytes)
 		}
 	}
-	if r.WebAclArn != nil && !strings.Contains(*r.WebAclArn, "${Token[") && !strings.HasPrefix(*r.WebAclArn, "arn:") {
+	if r.WebAclArn != nil && !unresolved(*r.WebAclArn) && !strings.HasPrefix(*r.WebAclArn, "arn:") {
 		add("WebAclArn %q is not an ARN: pass the web ACL's ARN (arn:aws:wafv2:us-east-1:...:global/webacl/...)", *r.WebAclArn)
 	}
 	return errs
 }
 
 func (r *resolved) hasDomains() bool { return r.DomainNames != nil && len(*r.DomainNames) > 0 }
+
+// unresolved reports whether s holds a CDK token, a value known only at
+// deploy time (a load balancer's DNS name, an imported value, the region
+// of an environment-agnostic stack). aws-cdk-lib encodes string tokens as
+// "${Token[...]}"; this is Token_IsUnresolved for strings, without a call
+// into aws-cdk-lib for every value checked. Validation checks what a token
+// leaves literal and nothing else.
+func unresolved(s string) bool { return strings.Contains(s, "${Token[") }
 
 func floatOr(p *float64, def float64) float64 {
 	if p == nil {

@@ -58,6 +58,15 @@ func NewStaticSiteWithApi(scope constructs.Construct, id *string, props *StaticS
 	s.spaFunction = newSpaFunction(s)
 	if r.WafPreset != nil {
 		r.WebAclArn = newWebAcl(s, r)
+		if unresolved(r.region) {
+			// An environment-agnostic stack: the region is known at deploy.
+			awscdk.NewCfnRule(s, jsii.String("WafPresetRegion"), &awscdk.CfnRuleProps{
+				Assertions: &[]*awscdk.CfnRuleAssertion{{
+					Assert:            awscdk.Fn_ConditionEquals(awscdk.Aws_REGION(), jsii.String("us-east-1")),
+					AssertDescription: jsii.String(wafRegionRule),
+				}},
+			})
+		}
 	}
 	s.distribution = newDistribution(s, r, s.bucket, s.logBucket, s.api, originHeaders, s.spaFunction)
 	// API Gateway must accept a new generation's key before CloudFront

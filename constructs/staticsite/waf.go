@@ -6,6 +6,10 @@ import (
 	"github.com/aws/jsii-runtime-go"
 )
 
+// wafRegionRule is what CloudFormation says, before it changes anything,
+// when a stack with WafPreset and no region is deployed outside us-east-1.
+const wafRegionRule = "StaticSiteWithApi WafPreset creates a CloudFront web ACL, which must be in us-east-1: deploy this stack to us-east-1, or create the web ACL in a us-east-1 stack and pass its ARN as WebAclArn."
+
 // WafPresetOptions configures the web ACL created by WafPreset.
 type WafPresetOptions struct {
 	// RateLimit is how many requests one IP address may send in 5 minutes
