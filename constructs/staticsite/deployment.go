@@ -13,9 +13,10 @@ import (
 )
 
 // newDeployments uploads the frontend folder as planned and writes
-// config.json. Every key is owned by exactly one deployment; the one that
-// prunes excludes every key the others own. The HTML deployment runs last
-// and carries the one CloudFront invalidation, waited for.
+// config.json. Every key is owned by exactly one deployment; the one
+// without a file list excludes every key the others own, and none deletes
+// anything (newSupersede does, later). The HTML deployment runs last and
+// carries the one CloudFront invalidation, waited for.
 func newDeployments(scope constructs.Construct, r *resolved, bucket awss3.IBucket, dist awscloudfront.Distribution, siteUrl *string) []awss3deployment.BucketDeployment {
 	f, plan := r.Frontend, r.upload
 	memory := jsii.Number(512)
