@@ -4,7 +4,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3deployment"
@@ -121,45 +120,19 @@ func newDeployments(scope constructs.Construct, r *resolved, bucket awss3.IBucke
 // tabs can still load them (pitfall chunk-deleted). The handler is
 // supersede.js.
 func newSupersede(scope constructs.Construct, r *resolved, bucket awss3.IBucket, uploads []awss3deployment.BucketDeployment) {
-	logs := awslogs.NewLogGroup(scope, jsii.String("SupersedeLogs"), &awslogs.LogGroupProps{
-		Retention:     r.logRetention,
-		RemovalPolicy: r.removal,
-	})
-	objects := jsii.String(*bucket.BucketArn() + "/*")
-	statements := []awsiam.PolicyStatement{
-		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Actions:   jsii.Strings("logs:CreateLogStream", "logs:PutLogEvents"),
-			Resources: jsii.Strings(*logs.LogGroupArn()),
-		}),
+	fn, role := inlineHandler(scope, "Supersede", supersedeCode, "Keeps earlier builds' files for a while after a deploy (tag, then lifecycle expiry)", r, 256, 10,
 		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Actions:   jsii.Strings("s3:ListBucket"),
 			Resources: jsii.Strings(*bucket.BucketArn()),
 		}),
 		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Actions:   jsii.Strings("s3:GetObject", "s3:PutObject", "s3:GetObjectTagging", "s3:PutObjectTagging", "s3:DeleteObjectTagging"),
-			Resources: &[]*string{objects},
+			Resources: jsii.Strings(*bucket.BucketArn() + "/*"),
 		}),
-	}
-	role := awsiam.NewRole(scope, jsii.String("SupersedeRole"), &awsiam.RoleProps{
-		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
-		Description: jsii.String("Tags superseded frontend files in the site bucket for expiry; writes its own logs"),
-		InlinePolicies: &map[string]awsiam.PolicyDocument{"supersede": awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{
-			Statements: &statements,
-		})},
-	})
+	)
 	if key := bucket.EncryptionKey(); key != nil {
 		key.GrantEncryptDecrypt(role)
 	}
-	fn := awslambda.NewFunction(scope, jsii.String("Supersede"), &awslambda.FunctionProps{
-		Runtime:     handlerRuntime(),
-		Handler:     jsii.String("index.handler"),
-		Code:        awslambda.Code_FromInline(jsii.String(cfnResponseCode + supersedeCode)),
-		Role:        role,
-		MemorySize:  jsii.Number(256),
-		Timeout:     awscdk.Duration_Minutes(jsii.Number(10)),
-		LogGroup:    logs,
-		Description: jsii.String("Keeps earlier builds' files for a while after a deploy (tag, then lifecycle expiry)"),
-	})
 	suppressOwn(role.Node().FindChild(jsii.String("Resource")), nagSupersedeObjects)
 	cr := awscdk.NewCustomResource(scope, jsii.String("SupersedeEarlierBuilds"), &awscdk.CustomResourceProps{
 		ServiceToken: fn.FunctionArn(),

@@ -47,7 +47,7 @@ func ownLogGroup(scope constructs.Construct, id, name string, r *resolved, remov
 	if owner == nil {
 		owner = newLogGroupsHandler(stack, r)
 	}
-	role := owner.Node().FindChild(jsii.String("Role")).(awsiam.Role)
+	role := owner.Node().FindChild(jsii.String("HandlerRole")).(awsiam.Role)
 	fn := owner.Node().FindChild(jsii.String("Handler")).(awslambda.Function)
 	role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Actions: jsii.Strings("logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:DeleteLogGroup"),
@@ -69,36 +69,45 @@ func ownLogGroup(scope constructs.Construct, id, name string, r *resolved, remov
 	return cr
 }
 
-// newLogGroupsHandler is the stack's function behind ownLogGroup. Its own
-// logs go to a group of the template, with the first site's retention and
-// removal policy.
+// newLogGroupsHandler is the stack's function behind ownLogGroup, with the
+// first site's log retention and removal policy.
 func newLogGroupsHandler(stack awscdk.Stack, r *resolved) constructs.Construct {
 	owner := constructs.NewConstruct(stack, jsii.String(logGroupsId))
-	logs := awslogs.NewLogGroup(owner, jsii.String("Logs"), &awslogs.LogGroupProps{
+	inlineHandler(owner, "Handler", logGroupsCode, "Owns log groups that AWS services create on first use (retention, delete with the stack)", r, 128, 1)
+	return owner
+}
+
+// inlineHandler is a Node.js function whose code is cfn_response.js
+// followed by code, with a log group of the stack (the site's retention
+// and removal policy) and a role that may write to it and do what
+// statements allow: the IDs are id, id+"Logs" and id+"Role".
+func inlineHandler(scope constructs.Construct, id, code, description string, r *resolved, memoryMiB, timeoutMinutes float64, statements ...awsiam.PolicyStatement) (awslambda.Function, awsiam.Role) {
+	logs := awslogs.NewLogGroup(scope, jsii.String(id+"Logs"), &awslogs.LogGroupProps{
 		Retention:     r.logRetention,
 		RemovalPolicy: r.removal,
 	})
-	role := awsiam.NewRole(owner, jsii.String("Role"), &awsiam.RoleProps{
+	all := append([]awsiam.PolicyStatement{awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions:   jsii.Strings("logs:CreateLogStream", "logs:PutLogEvents"),
+		Resources: jsii.Strings(*logs.LogGroupArn()),
+	})}, statements...)
+	role := awsiam.NewRole(scope, jsii.String(id+"Role"), &awsiam.RoleProps{
 		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
-		Description: jsii.String("Creates, keeps and deletes the stack's service-created log groups; writes its own logs"),
-		InlinePolicies: &map[string]awsiam.PolicyDocument{"logs": awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{
-			Statements: &[]awsiam.PolicyStatement{awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-				Actions:   jsii.Strings("logs:CreateLogStream", "logs:PutLogEvents"),
-				Resources: jsii.Strings(*logs.LogGroupArn()),
-			})},
+		Description: jsii.String(description + "; writes its own logs"),
+		InlinePolicies: &map[string]awsiam.PolicyDocument{"handler": awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{
+			Statements: &all,
 		})},
 	})
-	awslambda.NewFunction(owner, jsii.String("Handler"), &awslambda.FunctionProps{
+	fn := awslambda.NewFunction(scope, jsii.String(id), &awslambda.FunctionProps{
 		Runtime:     handlerRuntime(),
 		Handler:     jsii.String("index.handler"),
-		Code:        awslambda.Code_FromInline(jsii.String(cfnResponseCode + logGroupsCode)),
+		Code:        awslambda.Code_FromInline(jsii.String(cfnResponseCode + code)),
 		Role:        role,
-		MemorySize:  jsii.Number(128),
-		Timeout:     awscdk.Duration_Minutes(jsii.Number(1)),
+		MemorySize:  jsii.Number(memoryMiB),
+		Timeout:     awscdk.Duration_Minutes(jsii.Number(timeoutMinutes)),
 		LogGroup:    logs,
-		Description: jsii.String("Owns log groups that AWS services create on first use (retention, delete with the stack)"),
+		Description: jsii.String(description),
 	})
-	return owner
+	return fn, role
 }
 
 // retentionDays is a RetentionDays value in days, as CloudWatch Logs takes it.
