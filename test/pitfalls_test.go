@@ -24,7 +24,7 @@ var allSeven = []string{"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PU
 // pitfallCheck returns nil when the template is free of the pitfall.
 type pitfallCheck func(f *fixture, tmpl obj) error
 
-// pitfallChecks has one check per pitfall ID of ../shared/PITFALLS.md that a
+// pitfallChecks has one check per pitfall ID (README, Troubleshooting) that a
 // template can show. Each is run on every fixture by TestPitfalls and shown
 // to fail on a broken template by TestPitfallChecksFail.
 var pitfallChecks = map[string]pitfallCheck{

@@ -143,7 +143,9 @@ func newSupersede(scope constructs.Construct, r *resolved, bucket awss3.IBucket,
 			"Keys":   r.upload.keys,
 		},
 	})
-	for _, d := range uploads {
-		cr.Node().AddDependency(d)
+	deps := make([]constructs.IDependable, len(uploads))
+	for i, d := range uploads {
+		deps[i] = d
 	}
+	cr.Node().AddDependency(deps...)
 }

@@ -41,7 +41,6 @@ const logGroupsId = "StaticSiteLogGroups"
 // in the template cannot do this: creating it fails wherever the service
 // was first, in every stack deployed before this version.
 func ownLogGroup(scope constructs.Construct, id, name string, r *resolved, remove bool) awscdk.CustomResource {
-	retention := r.logRetention
 	stack := awscdk.Stack_Of(scope)
 	owner := stack.Node().TryFindChild(jsii.String(logGroupsId))
 	if owner == nil {
@@ -61,7 +60,7 @@ func ownLogGroup(scope constructs.Construct, id, name string, r *resolved, remov
 		ResourceType: jsii.String("Custom::StaticSiteLogGroup"),
 		Properties: &map[string]interface{}{
 			"LogGroupName":    name,
-			"RetentionInDays": retentionDays(retention),
+			"RetentionInDays": retentionDays(r.logRetention),
 			"RemoveOnDelete":  fmt.Sprint(remove),
 		},
 	})

@@ -41,11 +41,15 @@ func IsHashedFile(key string) bool {
 	return shapeHashed(key, true)
 }
 
+// companionSuffixes name a file after another one (x.js.map,
+// x.js.LICENSE.txt, x.js.gz): it is hashed when that file is.
+var companionSuffixes = []string{".map", ".LICENSE.txt", ".gz", ".br"}
+
 // shapeHashed applies the name rules; inAssetsOnly limits the Vite rule to
 // the top assets/ folder (not needed when a manifest vouches for the file).
 func shapeHashed(key string, inAssetsOnly bool) bool {
 	base := path.Base(key)
-	for _, suffix := range []string{".map", ".LICENSE.txt", ".gz", ".br"} {
+	for _, suffix := range companionSuffixes {
 		if s, ok := strings.CutSuffix(base, suffix); ok && strings.Contains(s, ".") {
 			base = s
 		}
@@ -110,7 +114,7 @@ func HashedFiles(dir string) (func(key string) bool, error) {
 		return IsHashedFile, err
 	}
 	return func(key string) bool {
-		for _, suffix := range []string{".map", ".LICENSE.txt", ".gz", ".br"} {
+		for _, suffix := range companionSuffixes {
 			if s, ok := strings.CutSuffix(key, suffix); ok && listed[s] {
 				key = s
 			}
