@@ -1,6 +1,7 @@
 // Package sitechecks is a CDK Aspect that finds, at synth time, the ways a
 // single-page app and a REST API behind one CloudFront distribution fail
-// once deployed: the pitfalls of the project's PITFALLS.md, by their IDs.
+// once deployed: the pitfalls of docs/PITFALLS.md in this repository, by
+// their IDs.
 //
 // It works on any CDK app, not only on StaticSiteWithApi: it reads the L1
 // resources of each stack (AWS::CloudFront::Distribution and its cache,
