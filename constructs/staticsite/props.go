@@ -96,8 +96,10 @@ type StaticSiteWithApiProps struct {
 	// Frontend uploads a local folder to the bucket on every deploy, with
 	// per-file cache headers, a generated /config.json and one CloudFront
 	// invalidation.
-	// Default: nothing is uploaded; deploy the site to Bucket() from your own
-	// pipeline (see the BucketName and DistributionId outputs).
+	// Default: nothing is uploaded; your own pipeline copies the build to
+	// Bucket() and invalidates Distribution(). The construct creates no
+	// stack outputs: add CfnOutputs of their names if the pipeline needs
+	// them.
 	Frontend *FrontendOptions
 
 	// Comment is the distribution's comment shown in the CloudFront console.
