@@ -7,78 +7,61 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+
+	"github.com/one-origin/staticsitewithapi/pitfalls"
 )
 
-// PitfallID is a pitfall's stable ID from PITFALLS.md, such as
-// "edge-methods". The empty ID means no known pitfall.
-type PitfallID string
+// PitfallID is a pitfall's stable ID, such as "edge-methods"; the catalog
+// in package pitfalls (and docs/PITFALLS.md) describes each one, and
+// PitfallID.Fix gives its one-line remedy. The empty ID means no known
+// pitfall.
+type PitfallID = pitfalls.ID
 
 // The pitfalls the checker can recognise from outside the distribution.
 const (
 	// EdgeMethods: the API behavior allows only GET/HEAD, so CloudFront
 	// answers other methods with its own 403 page.
-	EdgeMethods PitfallID = "edge-methods"
+	EdgeMethods = pitfalls.EdgeMethods
 	// S3Origin: an API request matched the default behavior and reached S3.
-	S3Origin PitfallID = "s3-origin"
+	S3Origin = pitfalls.S3Origin
 	// ApiRoute: API Gateway has no resource and method for the forwarded path.
-	ApiRoute PitfallID = "api-route"
+	ApiRoute = pitfalls.ApiRoute
 	// HostHeader: the viewer's Host header reached execute-api, which
 	// answers 403 Forbidden.
-	HostHeader PitfallID = "host-header"
+	HostHeader = pitfalls.HostHeader
 	// ApiCached: CloudFront served an API response from its cache.
-	ApiCached PitfallID = "api-cached"
+	ApiCached = pitfalls.ApiCached
 	// PreflightAuth: a CORS preflight was refused by authorization or found
 	// no OPTIONS method.
-	PreflightAuth PitfallID = "preflight-auth"
+	PreflightAuth = pitfalls.PreflightAuth
 	// CorsDuplicate: a response carried more than one
 	// Access-Control-Allow-Origin value.
-	CorsDuplicate PitfallID = "cors-duplicate"
+	CorsDuplicate = pitfalls.CorsDuplicate
 	// ErrorMasked: an API path answered with the SPA's HTML.
-	ErrorMasked PitfallID = "error-masked"
+	ErrorMasked = pitfalls.ErrorMasked
 	// SpaDeeplink: a client-side route got S3's error instead of index.html.
-	SpaDeeplink PitfallID = "spa-deeplink"
+	SpaDeeplink = pitfalls.SpaDeeplink
 	// OriginTimeout: CloudFront gave up waiting for the origin (504).
-	OriginTimeout PitfallID = "origin-timeout"
+	OriginTimeout = pitfalls.OriginTimeout
 	// ErrorsCached: CloudFront served an API error from its cache.
-	ErrorsCached PitfallID = "errors-cached"
+	ErrorsCached = pitfalls.ErrorsCached
 	// ChunkDeleted: a file of the previous build is gone right after a
 	// deploy, so pages opened before it cannot load their lazy chunks.
-	ChunkDeleted PitfallID = "chunk-deleted"
+	ChunkDeleted = pitfalls.ChunkDeleted
 	// ApiUncompressed: a large API response came back uncompressed to a
 	// client that accepts gzip.
-	ApiUncompressed PitfallID = "api-uncompressed"
+	ApiUncompressed = pitfalls.ApiUncompressed
 	// WellknownRewritten: a /.well-known/ path was answered with the SPA's
 	// index.html.
-	WellknownRewritten PitfallID = "wellknown-rewritten"
+	WellknownRewritten = pitfalls.WellknownRewritten
 )
 
-// fixes holds one line per pitfall: what to change so it goes away.
-var fixes = map[PitfallID]string{
-	EdgeMethods:        "allow all seven methods on the API behavior (AllowedMethods_ALLOW_ALL); CDK's default behavior allows only GET and HEAD",
-	S3Origin:           "route the API prefix to the API origin with a behavior whose path pattern is <prefix>/* (it does not match the bare prefix), and make the frontend call only paths under that prefix",
-	ApiRoute:           "use the stage as the API origin path and give the API an ANY {proxy+} resource covering the prefix (CloudFront forwards /api/x as /<stage>/api/x)",
-	HostHeader:         "forward every viewer header except Host (origin request policy AllViewerExceptHostHeader); if Host is already not forwarded, API Gateway is refusing CloudFront's secret origin header: its value no longer matches an API key (secret-rotation: rotate by raising originSecretGeneration and deploying, never with put-secret-value)",
-	ApiCached:          "use the CachingDisabled cache policy (4135ea2d-6df8-44a3-9df3-4b5a84be39ad) on the API behavior",
-	PreflightAuth:      "define OPTIONS on every API resource, including {proxy+}, as a MOCK method with no authorizer and no API key",
-	CorsDuplicate:      "let one layer own CORS: remove Access-Control-* headers from the backend and API Gateway, or drop the CloudFront response headers policy",
-	ErrorMasked:        "remove distribution-wide custom error responses (403/404 -> /index.html) and do the SPA fallback with a viewer-request function on the S3 behavior only; if there are none, the request reached S3 (s3-origin)",
-	SpaDeeplink:        "attach a viewer-request CloudFront Function to the S3 behavior that rewrites extension-less paths to /index.html",
-	OriginTimeout:      "set the API origin's read timeout to at least the 29 s integration timeout (30 s by default), or make the backend answer faster",
-	ErrorsCached:       "set the Error Caching Minimum TTL to 0, with no response page, for 400, 403, 404, 405, 414 and 500-504 (CloudFront caches them 10 s by default)",
-	ChunkDeleted:       "do not prune the previous build's hashed files on deploy: keep them for a few days (the construct tags them superseded and a lifecycle rule deletes them later)",
-	ApiUncompressed:    "set the REST API's minimum compression size (MinCompressionSize): CloudFront does not compress a behavior that does not cache",
-	WellknownRewritten: "leave /.well-known/ paths alone in the SPA rewrite: they are files (apple-app-site-association has no extension)",
-}
-
-// Pitfalls lists every ID that Diagnose or Run can report, in the order of
-// PITFALLS.md.
+// Pitfalls lists every ID that Diagnose or Run can report, in catalog
+// order. The catalog marks exactly these with pitfalls.Smoke.
 func Pitfalls() []PitfallID {
 	return []PitfallID{EdgeMethods, S3Origin, ApiRoute, HostHeader, ApiCached, PreflightAuth, CorsDuplicate, ErrorMasked, SpaDeeplink, OriginTimeout,
 		ErrorsCached, ChunkDeleted, ApiUncompressed, WellknownRewritten}
 }
-
-// Fix is a one-line remedy for the pitfall, or "" for an unknown ID.
-func (id PitfallID) Fix() string { return fixes[id] }
 
 // Response is what the checker saw for one request: the inputs of Diagnose.
 type Response struct {

@@ -3,6 +3,7 @@ package smoke_test
 import (
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/one-origin/staticsitewithapi/internal/smoke"
+	"github.com/one-origin/staticsitewithapi/pitfalls"
 )
 
 func header(kv ...string) http.Header {
@@ -110,20 +112,123 @@ func TestEveryPitfallHasAOneLineFix(t *testing.T) {
 	require.Contains(t, smoke.HostHeader.Fix(), "secret-rotation", "host-header's fix names the other cause")
 }
 
-// The README's troubleshooting table is what users read when the checker
-// names a pitfall: it must have a row for every ID the checker can report,
-// and the README must document every flag.
-func TestDocsCoverEveryPitfall(t *testing.T) {
-	doc, err := os.ReadFile("../../README.md")
-	require.NoError(t, err)
+// TestSmokePitfallsMatchTheCatalog: the catalog marks with pitfalls.Smoke
+// exactly the IDs the checker can report, in the same order.
+func TestSmokePitfallsMatchTheCatalog(t *testing.T) {
+	require.Equal(t, pitfalls.FoundBy(pitfalls.Smoke), smoke.Pitfalls())
+}
+
+// TestRecordedResponsesAreDiagnosed: each error response the catalog
+// records byte for byte is the one replayed from testdata, and Diagnose
+// names its pitfall.
+func TestRecordedResponsesAreDiagnosed(t *testing.T) {
+	files := map[pitfalls.ID]string{
+		pitfalls.EdgeMethods: "cloudfront-403-method.txt",
+		pitfalls.S3Origin:    "s3-method-not-allowed.xml",
+		pitfalls.ApiRoute:    "missing-authentication-token.json",
+	}
+	rs := pitfalls.Responses()
+	require.Len(t, rs, len(files))
+	for _, r := range rs {
+		require.Contains(t, files, r.ID)
+		require.Equal(t, string(testdata(t, files[r.ID])), r.Body, r.ID)
+		got := smoke.Diagnose(smoke.Response{Method: r.Method, Path: "/api/echo", Api: true, Status: r.Status,
+			Header: header("Content-Type", r.ContentType), Body: []byte(r.Body)})
+		require.Equal(t, r.ID, got)
+	}
+}
+
+// pitfallRow is a row of a pitfall table: "| `edge-methods` |".
+var pitfallRow = regexp.MustCompile("(?m)^\\| `([a-z0-9-]+)` \\|")
+
+// missingPitfallRows returns the IDs that have no table row in doc.
+func missingPitfallRows(doc string, ids []pitfalls.ID) []pitfalls.ID {
 	rows := map[string]bool{}
-	for _, m := range regexp.MustCompile("(?m)^\\| `([a-z0-9-]+)` \\|").FindAllStringSubmatch(string(doc), -1) {
+	for _, m := range pitfallRow.FindAllStringSubmatch(doc, -1) {
 		rows[m[1]] = true
 	}
-	for _, id := range smoke.Pitfalls() {
-		require.True(t, rows[string(id)], "README.md has no troubleshooting row for %s", id)
+	var missing []pitfalls.ID
+	for _, id := range ids {
+		if !rows[string(id)] {
+			missing = append(missing, id)
+		}
 	}
-	for _, name := range []string{"-outputs", "-stack", "-api-prefix", "-health", "-echo", "-origin", "-previous-asset", "-timeout", "-retries", "-deadline", "-json"} {
-		require.True(t, strings.Contains(string(doc), "`"+name), "README.md does not mention %s", name)
+	return missing
+}
+
+// linksTo reports whether the Markdown doc has a relative link to target,
+// anchors allowed: [text](docs/PITFALLS.md#api-cached).
+func linksTo(doc, target string) bool {
+	return regexp.MustCompile(`\]\((\./)?` + regexp.QuoteMeta(target) + `(#[^)\s]*)?\)`).MatchString(doc)
+}
+
+// missingFlags returns the flags that doc does not mention as "`-flag".
+func missingFlags(doc string, flags []string) []string {
+	var missing []string
+	for _, f := range flags {
+		if !strings.Contains(doc, "`-"+f) {
+			missing = append(missing, f)
+		}
 	}
+	return missing
+}
+
+// smokeFlags reads the flag names that cmd/smoke defines.
+func smokeFlags(t *testing.T) []string {
+	src, err := os.ReadFile("../../cmd/smoke/main.go")
+	require.NoError(t, err)
+	var flags []string
+	for _, m := range regexp.MustCompile(`fs\.(?:String|Int|Bool|Duration|Func|Var|TextVar)\("([a-z0-9-]+)"`).FindAllStringSubmatch(string(src), -1) {
+		flags = append(flags, m[1])
+	}
+	return flags
+}
+
+// TestDocsCoverEveryPitfall: docs/PITFALLS.md is what users read when the
+// checker names a pitfall; it must have a row for every ID, and README.md
+// must lead there.
+func TestDocsCoverEveryPitfall(t *testing.T) {
+	doc := readDoc(t, "../../docs/PITFALLS.md")
+	require.Empty(t, missingPitfallRows(doc, pitfalls.IDs()), "run go generate ./pitfalls")
+	require.Empty(t, missingPitfallRows(doc, smoke.Pitfalls()))
+
+	// The check finds a table that is gone.
+	first, day2 := strings.Index(doc, "\n## First deploy"), strings.Index(doc, "\n## Day 2")
+	require.True(t, 0 < first && first < day2, "docs/PITFALLS.md has its two tables")
+	var original []pitfalls.ID
+	for _, p := range pitfalls.All() {
+		if !p.Day2 {
+			original = append(original, p.ID)
+		}
+	}
+	require.Equal(t, original, missingPitfallRows(doc[:first]+doc[day2:], pitfalls.IDs()))
+	require.Equal(t, pitfalls.IDs(), missingPitfallRows(doc[:first], pitfalls.IDs()))
+
+	readme := readDoc(t, "../../README.md")
+	require.True(t, linksTo(readme, "docs/PITFALLS.md"), "README.md does not link docs/PITFALLS.md")
+	require.True(t, linksTo("see [the pitfalls](./docs/PITFALLS.md#api-cached).", "docs/PITFALLS.md"))
+	require.False(t, linksTo("see docs/PITFALLS.md or [x](docs/PITFALLS.mdx)", "docs/PITFALLS.md"))
+}
+
+// TestDocsCoverEveryFlag: every flag of cmd/smoke is documented in
+// README.md or one of docs/*.md.
+func TestDocsCoverEveryFlag(t *testing.T) {
+	flags := smokeFlags(t)
+	require.Subset(t, flags, []string{"outputs", "stack", "api-prefix", "health", "echo", "origin", "previous-asset", "timeout", "retries", "deadline", "json"})
+	files, err := filepath.Glob("../../docs/*.md")
+	require.NoError(t, err)
+	files = append(files, "../../README.md")
+	var all strings.Builder
+	for _, f := range files {
+		all.WriteString(readDoc(t, f))
+	}
+	require.Empty(t, missingFlags(all.String(), flags), "document these flags of cmd/smoke in README.md or docs/*.md")
+	require.Equal(t, []string{"json"}, missingFlags("`-outputs FILE`, `-stack`", []string{"outputs", "json", "stack"}))
+}
+
+func readDoc(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return string(b)
 }
