@@ -456,7 +456,7 @@ func TestSitechecksReportsEachPitfall(t *testing.T) {
 			}
 		}
 		for _, r := range sitechecks.Rules() {
-			require.Contains(t, seen, r.ID, "rule %s has no broken configuration", r.ID)
+			require.Contains(t, seen, string(r.ID), "rule %s has no broken configuration", r.ID)
 		}
 	})
 }

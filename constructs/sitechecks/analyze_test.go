@@ -82,7 +82,7 @@ func analyzeTemplate(t *testing.T, cfg config, resources string) []string {
 	}
 	var out []string
 	for _, f := range analyze(list, cfg) {
-		out = append(out, f.rule+":"+string(f.level)+"@"+f.target)
+		out = append(out, string(f.rule)+":"+string(f.level)+"@"+f.target)
 	}
 	slices.Sort(out)
 	return out

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/one-origin/staticsitewithapi/pitfalls"
 )
 
 // allMethods are the seven methods an API behavior must allow.
@@ -137,26 +139,23 @@ func (m *model) checkApiBehavior(d *resource, b *behavior) {
 		}
 	}
 	if len(missing) > 0 {
-		m.add(EdgeMethods, Error, d.id,
-			"allow all seven methods on the API behavior (AllowedMethods: awscloudfront.AllowedMethods_ALLOW_ALL()).",
+		m.add(EdgeMethods, LevelError, d.id, catalogFix(EdgeMethods),
 			"%s sends the API to %s but allows only %s, so CloudFront answers %s with its 403 \"distribution supports only cachable requests\" page.",
 			b.name(), m.show(b.origin.domain), strings.Join(methods, ", "), strings.Join(missing, ", "))
 	}
 	if why := m.hostForwarding(b); why != "" {
-		m.add(HostHeader, Error, d.id,
+		m.add(HostHeader, LevelError, d.id,
 			"use the managed origin request policy AllViewerExceptHostHeader (awscloudfront.OriginRequestPolicy_ALL_VIEWER_EXCEPT_HOST_HEADER()) and no Host in the cache policy.",
 			"%s forwards the viewer's Host header to API Gateway (%s); execute-api routes by Host, so every call answers 403 {\"message\":\"Forbidden\"}.",
 			b.name(), why)
 	}
 	if why := m.dropsRequestData(b); why != "" {
-		m.add(HeadersDropped, Warning, d.id,
-			"set the origin request policy to AllViewerExceptHostHeader (awscloudfront.OriginRequestPolicy_ALL_VIEWER_EXCEPT_HOST_HEADER()).",
+		m.add(HeadersDropped, LevelWarning, d.id, catalogFix(HeadersDropped),
 			"%s %s, so Authorization, Content-Type and the query string may never reach the API.",
 			b.name(), why)
 	}
 	if why := m.caches(b); why != "" {
-		m.add(ApiCached, Warning, d.id,
-			"use the managed cache policy CachingDisabled (awscloudfront.CachePolicy_CACHING_DISABLED()) on the API behavior.",
+		m.add(ApiCached, LevelWarning, d.id, catalogFix(ApiCached),
 			"%s %s, so CloudFront can answer API calls from its cache with stale data or another user's response.",
 			b.name(), why)
 	}
@@ -246,7 +245,7 @@ func (m *model) dropsRequestData(b *behavior) string {
 func (m *model) caches(b *behavior) string {
 	cp := b.cfg["cachepolicyid"]
 	if id, ok := asString(cp); ok {
-		if name, known := managedCachePolicies[id]; known && id != cachingDisabledId {
+		if name, known := managedCachePolicies[id]; known && id != pitfalls.CachingDisabled {
 			return fmt.Sprintf("uses the managed cache policy %s (%s)", name, id)
 		}
 		return ""
@@ -298,7 +297,7 @@ func (m *model) checkTimeout(d *resource, b *behavior) {
 		read = n
 	}
 	if need := m.integrationTimeout(b.origin.restApi); read < need {
-		m.add(OriginTimeout, Warning, d.id,
+		m.add(OriginTimeout, LevelWarning, d.id,
 			fmt.Sprintf("set the origin read timeout to at least %g s (awscloudfrontorigins.RestApiOriginProps ReadTimeout: awscdk.Duration_Seconds(jsii.Number(%g))).", need, need),
 			"%s waits %g s for API origin %s, less than the API's %g s integration timeout, so slow requests end in a CloudFront 504.",
 			b.name(), read, m.show(b.origin.domain), need)
@@ -319,7 +318,7 @@ func (m *model) checkRoute(d *resource, b *behavior) {
 	}
 	a := b.origin.restApi
 	if len(segs) == 0 {
-		m.add(ApiRoute, Error, d.id,
+		m.add(ApiRoute, LevelError, d.id,
 			"set the origin path to \"/<stage>\" (awscloudfrontorigins.NewRestApiOrigin does this).",
 			"%s reaches API Gateway origin %s without a stage in its origin path, so API Gateway reads the first segment of %s as the stage name and no route matches ({\"message\":\"Missing Authentication Token\"} or Forbidden).",
 			b.name(), m.show(b.origin.domain), patternExample(b.pattern))
@@ -330,7 +329,7 @@ func (m *model) checkRoute(d *resource, b *behavior) {
 	}
 	stage := segs[0]
 	if name, ok := stage.literal(); ok && len(a.stages) > 0 && a.stages[name] == nil {
-		m.add(ApiRoute, Error, d.id,
+		m.add(ApiRoute, LevelError, d.id,
 			fmt.Sprintf("set the origin path to one of the API's stages, e.g. \"/%s\".", firstKey(a.stages)),
 			"%s uses origin path %q, but %q is not a stage of API %s (its stages: %s).",
 			b.name(), m.show(b.origin.path), name, displayPath(a.res.path), strings.Join(sortedKeys(a.stages), ", "))
@@ -338,7 +337,7 @@ func (m *model) checkRoute(d *resource, b *behavior) {
 	}
 	if len(stage) == 1 && stage[0].ref != "" && stage[0].attr == "" {
 		if r := m.byId[stage[0].ref]; r != nil && r.typ == typeStage && a.stageById[r.id] == "" {
-			m.add(ApiRoute, Error, d.id,
+			m.add(ApiRoute, LevelError, d.id,
 				"use a stage of the API that the origin domain names.",
 				"%s uses stage %s in its origin path, which belongs to another API than %s.",
 				b.name(), displayPath(r.path), displayPath(a.res.path))
@@ -369,7 +368,7 @@ func (m *model) checkRoute(d *resource, b *behavior) {
 	}
 	slices.Sort(routes)
 	routes = slices.Compact(routes)
-	m.add(ApiRoute, Error, d.id,
+	m.add(ApiRoute, LevelError, d.id,
 		fmt.Sprintf("add the API resources under %s, e.g. a %s/{proxy+} resource with ANY, or change the behavior's path pattern to match the API.", routeName(prefix), strings.TrimSuffix(routeName(prefix), "/")),
 		"%s forwards requests to API %s as /<stage>%s, but no resource of the API matches %s (it has %s), so every call answers {\"message\":\"Missing Authentication Token\"}.",
 		b.name(), displayPath(a.res.path), patternExample(b.pattern), routeName(prefix)+suffixIf(!exact, "/..."), strings.Join(routes, ", "))
@@ -469,8 +468,7 @@ func (m *model) checkCors(d *resource, b *behavior) {
 	if len(gateway) == 0 {
 		return
 	}
-	m.add(CorsDuplicate, Warning, d.id,
-		"let one layer own CORS: either turn on OriginOverride in the CloudFront policy's CORS config or remove the API Gateway CORS headers (defaultCorsPreflightOptions, Access-Control-* response parameters).",
+	m.add(CorsDuplicate, LevelWarning, d.id, catalogFix(CorsDuplicate),
 		"%s sets CORS with %s (origin override off) while API Gateway sets Access-Control-Allow-Origin too (%s); with two owners a response can carry two Access-Control-Allow-Origin values, which browsers reject.",
 		b.name(), layer, strings.Join(gateway, ", "))
 }
@@ -486,7 +484,7 @@ func (m *model) checkSiteBehavior(d *resource, dc obj, def *behavior, servesApi 
 		}
 	}
 	if len(writes) > 0 {
-		m.add(S3Origin, Error, d.id,
+		m.add(S3Origin, LevelError, d.id,
 			"allow only GET and HEAD on the S3 behavior (awscloudfront.AllowedMethods_ALLOW_GET_HEAD()) and serve the API from its own behavior such as \"/api/*\".",
 			"%s sends %s to the S3 origin %s, so any API call that misses the API behavior gets S3's 405 MethodNotAllowed XML instead of reaching the API.",
 			def.name(), strings.Join(writes, ", "), m.show(def.origin.domain))
@@ -510,8 +508,7 @@ func (m *model) checkSiteBehavior(d *resource, dc obj, def *behavior, servesApi 
 			return // error-masked reports this one
 		}
 	}
-	m.add(SpaDeeplink, Warning, d.id,
-		"associate a viewer-request CloudFront Function that rewrites extension-less paths to /index.html with the default behavior only.",
+	m.add(SpaDeeplink, LevelWarning, d.id, catalogFix(SpaDeeplink),
 		"%s serves the SPA from S3 with no viewer-request function and no error response, so a deep link such as /users/42 gets S3's AccessDenied XML.",
 		def.name())
 }
@@ -537,7 +534,7 @@ func (m *model) checkErrorResponses(d *resource, dc obj) {
 		masks = append(masks, desc)
 	}
 	if len(masks) > 0 {
-		m.add(ErrorMasked, Error, d.id,
+		m.add(ErrorMasked, LevelError, d.id,
 			"remove the distribution-wide error responses and serve /index.html for client routes from a viewer-request CloudFront Function on the S3 behavior only.",
 			"the custom error responses %s apply to every behavior, API included, so an API 403/404 reaches the client as index.html (\"Unexpected token <\").",
 			strings.Join(masks, ", "))

@@ -1,7 +1,7 @@
 // Package sitechecks is a CDK Aspect that finds, at synth time, the ways a
 // single-page app and a REST API behind one CloudFront distribution fail
-// once deployed: the pitfalls of docs/PITFALLS.md in this repository, by
-// their IDs.
+// once deployed: the pitfalls of package pitfalls (docs/PITFALLS.md in this
+// repository), by their IDs.
 //
 // It works on any CDK app, not only on StaticSiteWithApi: it reads the L1
 // resources of each stack (AWS::CloudFront::Distribution and its cache,
@@ -21,7 +21,9 @@
 // `cdk deploy` refuses the stack); findings that are probably wrong are
 // warnings (Annotations.AddWarningV2 with the id "sitechecks:<rule>").
 // Every message starts with the rule's ID, e.g. "[edge-methods]", names the
-// construct path and ends with the fix. Rules lists them all.
+// construct path and ends with the fix: the catalog's one line
+// (pitfalls.ID.Fix), or a more specific one where the rule knows more about
+// the resource at fault. Rules lists them all.
 //
 // A rule that does not apply to one resource is suppressed there, with a
 // reason, by Suppress; the suppression covers the construct and everything

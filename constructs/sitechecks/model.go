@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/one-origin/staticsitewithapi/pitfalls"
 )
 
 // resource is one L1 resource of a stack with its resolved properties.
@@ -16,7 +18,7 @@ type resource struct {
 
 // finding is one problem, reported on the resource with logical ID target.
 type finding struct {
-	rule   string
+	rule   pitfalls.ID
 	level  Level
 	target string
 	text   string // the problem, as a sentence
@@ -83,13 +85,19 @@ var relevantTypes = map[string]bool{
 	typeGatewayResponse: true, typeBucket: true,
 }
 
-func (m *model) add(rule string, level Level, target, fix, format string, args ...any) {
-	key := rule + "\x00" + target + "\x00" + fmt.Sprintf(format, args...)
+func (m *model) add(rule pitfalls.ID, level Level, target, fix, format string, args ...any) {
+	key := string(rule) + "\x00" + target + "\x00" + fmt.Sprintf(format, args...)
 	if m.reported[key] {
 		return
 	}
 	m.reported[key] = true
 	m.findings = append(m.findings, finding{rule: rule, level: level, target: target, text: fmt.Sprintf(format, args...), fix: fix})
+}
+
+// catalogFix is the pitfall's fix from the catalog, as a sentence: for the
+// findings where the catalog's one line is all there is to say.
+func catalogFix(id pitfalls.ID) string {
+	return id.Fix() + "."
 }
 
 // resourceOf returns the resource of type typ that v refers to (Ref or
@@ -274,12 +282,11 @@ func (m *model) checkRestApi(a *restApi, fronted bool) {
 		switch {
 		case !needs:
 		case httpMethod(meth) == "OPTIONS":
-			m.add(PreflightAuth, Error, meth.id,
-				"make OPTIONS a MOCK method with AuthorizationType NONE and no API key, answered by API Gateway itself.",
+			m.add(PreflightAuth, LevelError, meth.id, catalogFix(PreflightAuth),
 				"OPTIONS %s of API %s requires %s, but browsers send preflights without credentials, so every preflight fails with 401/403 and the real request is never sent.",
 				route, displayPath(a.res.path), auth)
 		case httpMethod(meth) == "ANY" && fronted && !optionsAt[route]:
-			m.add(PreflightAuth, Warning, meth.id,
+			m.add(PreflightAuth, LevelWarning, meth.id,
 				"add an OPTIONS method with AuthorizationType NONE (a MOCK answering 204) to the same resource.",
 				"ANY %s of API %s requires %s and the resource has no OPTIONS method, so a cross-origin preflight falls into ANY and fails at the authorizer.",
 				route, displayPath(a.res.path), auth)
@@ -297,8 +304,7 @@ func (m *model) checkRestApi(a *restApi, fronted bool) {
 		if len(types) == 0 {
 			why = "it sets no endpoint type, and CloudFormation's default is EDGE"
 		}
-		m.add(EdgeOptimized, Warning, a.res.id,
-			"make the API REGIONAL (EndpointConfiguration Types [REGIONAL], awsapigateway.EndpointType_REGIONAL).",
+		m.add(EdgeOptimized, LevelWarning, a.res.id, catalogFix(EdgeOptimized),
 			"the REST API is served through CloudFront but %s: every request takes two CloudFront hops and the CloudFront-Viewer-* headers are rewritten by the second.",
 			why)
 	}

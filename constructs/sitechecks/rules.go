@@ -1,81 +1,88 @@
 package sitechecks
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/one-origin/staticsitewithapi/pitfalls"
+)
 
 // Level is how bad a finding is.
 type Level string
 
 const (
-	// Error marks a configuration that fails once deployed. It is reported
-	// with Annotations.AddError, so `cdk deploy` refuses the stack.
-	Error Level = "error"
-	// Warning marks a configuration that is probably wrong. It is reported
-	// with Annotations.AddWarningV2 under the id "sitechecks:<rule>", so it
-	// fails `cdk synth --strict` and can be acknowledged like any CDK warning.
-	Warning Level = "warning"
+	// LevelError marks a configuration that fails once deployed. It is
+	// reported with Annotations.AddError, so `cdk deploy` refuses the stack.
+	LevelError Level = "error"
+	// LevelWarning marks a configuration that is probably wrong. It is
+	// reported with Annotations.AddWarningV2 under the id
+	// "sitechecks:<rule>", so it fails `cdk synth --strict` and can be
+	// acknowledged like any CDK warning.
+	LevelWarning Level = "warning"
 )
 
 // WarningIdPrefix starts the acknowledgeable id of every warning:
 // "sitechecks:api-cached" for the rule api-cached.
 const WarningIdPrefix = "sitechecks:"
 
-// Rule IDs, the pitfall IDs of the project's PITFALLS.md.
+// Rule IDs: the IDs of the pitfalls a rule can see in a template, from
+// package pitfalls (docs/PITFALLS.md), where the catalog marks each of them
+// with pitfalls.Synth.
 const (
-	EdgeMethods    = "edge-methods"
-	S3Origin       = "s3-origin"
-	ApiRoute       = "api-route"
-	HostHeader     = "host-header"
-	PreflightAuth  = "preflight-auth"
-	ErrorMasked    = "error-masked"
-	ApiCached      = "api-cached"
-	HeadersDropped = "headers-dropped"
-	EdgeOptimized  = "edge-optimized"
-	OriginTimeout  = "origin-timeout"
-	CorsDuplicate  = "cors-duplicate"
-	SpaDeeplink    = "spa-deeplink"
+	EdgeMethods    = pitfalls.EdgeMethods
+	S3Origin       = pitfalls.S3Origin
+	ApiRoute       = pitfalls.ApiRoute
+	HostHeader     = pitfalls.HostHeader
+	PreflightAuth  = pitfalls.PreflightAuth
+	ErrorMasked    = pitfalls.ErrorMasked
+	ApiCached      = pitfalls.ApiCached
+	HeadersDropped = pitfalls.HeadersDropped
+	EdgeOptimized  = pitfalls.EdgeOptimized
+	OriginTimeout  = pitfalls.OriginTimeout
+	CorsDuplicate  = pitfalls.CorsDuplicate
+	SpaDeeplink    = pitfalls.SpaDeeplink
 )
 
 // Rule describes one check.
 type Rule struct {
 	// ID is the pitfall ID that starts every message of the rule, e.g.
-	// "edge-methods".
-	ID string
+	// "edge-methods"; pitfalls.Lookup(ID) describes the pitfall.
+	ID pitfalls.ID
 	// Level is the level of the rule's findings. preflight-auth reports an
-	// authorized ANY method without OPTIONS as a Warning; everything else
-	// it finds is an Error.
+	// authorized ANY method without OPTIONS as LevelWarning; everything
+	// else it finds is LevelError.
 	Level Level
 	// Checks says what the rule looks for.
 	Checks string
 }
 
 var rules = []Rule{
-	{EdgeMethods, Error, "An API behavior (origin on execute-api) that does not allow all seven methods (CDK's default is GET, HEAD)."},
-	{S3Origin, Error, "A default behavior that sends POST, PUT, PATCH or DELETE to an S3 origin."},
-	{ApiRoute, Error, "An API origin whose origin path is not a stage of the API, or an API with no resource under the path CloudFront forwards (e.g. /api/* reaches the stage as /api/...)."},
-	{HostHeader, Error, "An API behavior that forwards the viewer's Host header: origin request policy AllViewer, AllViewerAndCloudFrontHeaders-2022-06 or HostHeaderOnly, a custom policy that forwards Host (allViewer, allExcept without Host, or Host listed), Host in a custom cache policy, or legacy ForwardedValues with Host or *."},
-	{PreflightAuth, Error, "An OPTIONS method with an authorizer, IAM or API key (error); an authorized ANY method on a resource without OPTIONS behind CloudFront (warning)."},
-	{ErrorMasked, Error, "Distribution-wide custom error responses (403/404 -> /index.html) on a distribution that also serves an API."},
-	{ApiCached, Warning, "An API behavior whose cache policy caches: any managed policy but CachingDisabled, a custom policy with MinTTL, DefaultTTL or MaxTTL above 0, or legacy TTLs."},
-	{HeadersDropped, Warning, "An API behavior with no origin request policy (or one that forwards no query string and no headers): Authorization, Content-Type and the query string may not reach the API."},
-	{EdgeOptimized, Warning, "An EDGE-optimized REST API (the CloudFormation default) behind a CloudFront behavior."},
-	{OriginTimeout, Warning, "An API origin read timeout below the API's integration timeout (29 s unless the methods set more)."},
-	{CorsDuplicate, Warning, "CORS set by both the API behavior's response headers policy (without origin override) and API Gateway (Access-Control-Allow-Origin on methods or gateway responses)."},
-	{SpaDeeplink, Warning, "A distribution with an API behavior whose S3 default behavior has no viewer-request function and no error response, so deep links get AccessDenied."},
+	{EdgeMethods, LevelError, "An API behavior (origin on execute-api) that does not allow all seven methods (CDK's default is GET, HEAD)."},
+	{S3Origin, LevelError, "A default behavior that sends POST, PUT, PATCH or DELETE to an S3 origin."},
+	{ApiRoute, LevelError, "An API origin whose origin path is not a stage of the API, or an API with no resource under the path CloudFront forwards (e.g. /api/* reaches the stage as /api/...)."},
+	{HostHeader, LevelError, "An API behavior that forwards the viewer's Host header: origin request policy AllViewer, AllViewerAndCloudFrontHeaders-2022-06 or HostHeaderOnly, a custom policy that forwards Host (allViewer, allExcept without Host, or Host listed), Host in a custom cache policy, or legacy ForwardedValues with Host or *."},
+	{PreflightAuth, LevelError, "An OPTIONS method with an authorizer, IAM or API key (error); an authorized ANY method on a resource without OPTIONS behind CloudFront (warning)."},
+	{ErrorMasked, LevelError, "Distribution-wide custom error responses (403/404 -> /index.html) on a distribution that also serves an API."},
+	{ApiCached, LevelWarning, "An API behavior whose cache policy caches: any managed policy but CachingDisabled, a custom policy with MinTTL, DefaultTTL or MaxTTL above 0, or legacy TTLs."},
+	{HeadersDropped, LevelWarning, "An API behavior with no origin request policy (or one that forwards no query string and no headers): Authorization, Content-Type and the query string may not reach the API."},
+	{EdgeOptimized, LevelWarning, "An EDGE-optimized REST API (the CloudFormation default) behind a CloudFront behavior."},
+	{OriginTimeout, LevelWarning, "An API origin read timeout below the API's integration timeout (29 s unless the methods set more)."},
+	{CorsDuplicate, LevelWarning, "CORS set by both the API behavior's response headers policy (without origin override) and API Gateway (Access-Control-Allow-Origin on methods or gateway responses)."},
+	{SpaDeeplink, LevelWarning, "A distribution with an API behavior whose S3 default behavior has no viewer-request function and no error response, so deep links get AccessDenied."},
 }
 
-// Rules lists every rule in the order of the project's pitfall table.
+// Rules lists every rule, errors first.
 func Rules() []Rule {
 	return slices.Clone(rules)
 }
 
-func knownRule(id string) bool {
+func knownRule(id pitfalls.ID) bool {
 	return slices.ContainsFunc(rules, func(r Rule) bool { return r.ID == id })
 }
 
 func ruleIds() []string {
 	ids := make([]string, len(rules))
 	for i, r := range rules {
-		ids[i] = r.ID
+		ids[i] = string(r.ID)
 	}
 	return ids
 }

@@ -80,14 +80,25 @@ func New(opts *Options) *Checks {
 	return &Checks{cfg: cfg, done: map[awscdk.Stack]bool{}}
 }
 
+// MarkerId is the ID of the childless construct that AddTo adds to a
+// stack.
+const MarkerId = "SiteChecks"
+
 // AddTo checks each of stacks with a single visit. Added to an app with
 // Aspects_Of, an aspect is called for every construct, and each call
 // crosses from aws-cdk-lib into Go; AddTo instead adds it to one childless
-// "SiteChecks" construct per stack, which checks that whole stack. The
-// findings are the same. Call it after the stack's constructs are added.
+// MarkerId ("SiteChecks") construct per stack, which checks that whole
+// stack. The findings are the same. Call it after the stack's constructs
+// are added.
+//
+// AddTo is idempotent: a stack that already has the marker, from this
+// Checks or another, is left as it is, so each finding is reported once.
 func (c *Checks) AddTo(stacks ...awscdk.Stack) {
 	for _, st := range stacks {
-		marker := constructs.NewConstruct(st, jsii.String("SiteChecks"))
+		if st.Node().TryFindChild(jsii.String(MarkerId)) != nil {
+			continue
+		}
+		marker := constructs.NewConstruct(st, jsii.String(MarkerId))
 		awscdk.Aspects_Of(marker).Add(&stackVisit{c}, nil)
 	}
 }
@@ -150,10 +161,10 @@ func (c *Checks) checkStack(st awscdk.Stack) {
 			continue
 		}
 		msg := fmt.Sprintf("[%s] %s: %s Fix: %s", f.rule, displayPath(cand.path), f.text, f.fix)
-		if f.level == Error {
+		if f.level == LevelError {
 			awscdk.Annotations_Of(cand.r).AddError(&msg)
 		} else {
-			awscdk.Annotations_Of(cand.r).AddWarningV2(jsii.String(WarningIdPrefix+f.rule), &msg)
+			awscdk.Annotations_Of(cand.r).AddWarningV2(jsii.String(WarningIdPrefix+string(f.rule)), &msg)
 		}
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/one-origin/staticsitewithapi/pitfalls"
 )
 
 // SuppressionMetadataType is the construct metadata type under which
@@ -20,7 +22,7 @@ const SuppressionMetadataType = "sitechecks:suppress"
 //
 // A suppression without a reason, or of an unknown rule, is not recorded:
 // it is reported as an error on scope, starting with "[suppression]".
-func Suppress(scope constructs.IConstruct, rule, reason string) {
+func Suppress(scope constructs.IConstruct, rule pitfalls.ID, reason string) {
 	path := *scope.Node().Path()
 	switch {
 	case !knownRule(rule):
@@ -32,12 +34,12 @@ func Suppress(scope constructs.IConstruct, rule, reason string) {
 			"[suppression] %s: sitechecks.Suppress of %q has no reason, so it is ignored. Fix: say why %s does not apply here, e.g. sitechecks.Suppress(x, %q, \"read-only API, GET and HEAD only\").",
 			path, rule, rule, rule)))
 	default:
-		scope.Node().AddMetadata(jsii.String(SuppressionMetadataType), map[string]any{"rule": rule, "reason": reason}, nil)
+		scope.Node().AddMetadata(jsii.String(SuppressionMetadataType), map[string]any{"rule": string(rule), "reason": reason}, nil)
 	}
 }
 
 // isSuppressed looks for a suppression of rule on node and its ancestors.
-func isSuppressed(node constructs.IConstruct, rule string) bool {
+func isSuppressed(node constructs.IConstruct, rule pitfalls.ID) bool {
 	for n := node; n != nil; n = n.Node().Scope() {
 		for _, e := range *n.Node().Metadata() {
 			if e == nil || e.Type == nil || *e.Type != SuppressionMetadataType {
@@ -45,7 +47,7 @@ func isSuppressed(node constructs.IConstruct, rule string) bool {
 			}
 			data, _ := e.Data.(map[string]any)
 			reason, _ := data["reason"].(string)
-			if data["rule"] == rule && strings.TrimSpace(reason) != "" {
+			if data["rule"] == string(rule) && strings.TrimSpace(reason) != "" {
 				return true
 			}
 		}
