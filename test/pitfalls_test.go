@@ -11,7 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// Managed policy IDs from PITFALLS.md.
+// Managed policy IDs (docs/PITFALLS.md, package pitfalls), spelled out so
+// that the tests do not take them from the code under test.
 const (
 	cachingDisabled           = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 	cachingOptimized          = "658327ea-f89d-4fab-a63d-7e88639e58f6"
@@ -24,7 +25,7 @@ var allSeven = []string{"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PU
 // pitfallCheck returns nil when the template is free of the pitfall.
 type pitfallCheck func(f *fixture, tmpl obj) error
 
-// pitfallChecks has one check per pitfall ID (README, Troubleshooting) that a
+// pitfallChecks has one check per pitfall ID (docs/PITFALLS.md) that a
 // template can show. Each is run on every fixture by TestPitfalls and shown
 // to fail on a broken template by TestPitfallChecksFail.
 var pitfallChecks = map[string]pitfallCheck{
