@@ -30,7 +30,7 @@ func Markdown() []byte {
 	b.WriteString("\n## The error responses, byte for byte\n\n")
 	b.WriteString("These answers identify a pitfall on sight; the smoke checker matches them.\n")
 	for _, r := range pitfalls.Responses() {
-		fmt.Fprintf(&b, "\n%s: `%d %s` to a %s (`%s`)\n\n", r.Title, r.Status, r.ContentType, r.Method, r.ID)
+		fmt.Fprintf(&b, "\n`%s`: %s. A %s gets status %d, `%s`:\n\n", r.ID, r.Title, r.Method, r.Status, r.ContentType)
 		fence := fenceInfo(r.ContentType)
 		fmt.Fprintf(&b, "```%s\n%s\n```\n", fence, strings.TrimRight(r.Body, "\n"))
 	}
