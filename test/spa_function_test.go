@@ -8,15 +8,9 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
-)
 
-// spaCase is one row of testdata/spa-rewrite-cases.json.
-type spaCase struct {
-	URI         string         `json:"uri"`
-	QueryString map[string]any `json:"querystring,omitempty"`
-	Want        string         `json:"want"`
-	Why         string         `json:"why"`
-}
+	"github.com/one-origin/staticsitewithapi/internal/routing/routingtest"
+)
 
 // harness runs the deployed function code as CloudFront would: handler()
 // gets a viewer-request event and returns the request to forward.
@@ -34,7 +28,8 @@ process.stdout.write(JSON.stringify(out));
 `
 
 // TestSpaRewriteFunction runs the CloudFront Function from the synthesized
-// template in Node over a table of URIs (pitfall spa-deeplink).
+// template in Node over the S3 rows of the routing table (pitfall
+// spa-deeplink), the rows internal/routing and the preview are tested with.
 func TestSpaRewriteFunction(t *testing.T) {
 	node, err := exec.LookPath("node")
 	require.NoError(t, err, "node is needed to run the CloudFront Function")
@@ -44,14 +39,22 @@ func TestSpaRewriteFunction(t *testing.T) {
 	code, ok := fn["FunctionCode"].(string)
 	require.True(t, ok, "FunctionCode is not a literal string: %v", fn["FunctionCode"])
 
-	casesPath := filepath.Join("testdata", "spa-rewrite-cases.json")
-	var cases []spaCase
-	raw, err := os.ReadFile(casesPath)
+	// The function runs on the S3 behavior only: API rows never reach it.
+	all, err := routingtest.Load()
 	require.NoError(t, err)
-	require.NoError(t, json.Unmarshal(raw, &cases))
+	var cases []routingtest.Case
+	for _, c := range all {
+		if c.S3() {
+			cases = append(cases, c)
+		}
+	}
+	require.NotEmpty(t, cases)
+	raw, err := json.Marshal(cases)
+	require.NoError(t, err)
 
 	dir := t.TempDir()
-	codePath, harnessPath := filepath.Join(dir, "function.js"), filepath.Join(dir, "harness.js")
+	codePath, harnessPath, casesPath := filepath.Join(dir, "function.js"), filepath.Join(dir, "harness.js"), filepath.Join(dir, "cases.json")
+	require.NoError(t, os.WriteFile(casesPath, raw, 0o644))
 	require.NoError(t, os.WriteFile(codePath, []byte(code), 0o644))
 	require.NoError(t, os.WriteFile(harnessPath, []byte(harness), 0o644))
 	out, err := exec.Command(node, harnessPath, codePath, casesPath).Output()

@@ -11,7 +11,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/one-origin/staticsitewithapi/internal/spa"
+	"github.com/one-origin/staticsitewithapi/internal/routing"
 )
 
 // FrontendOptions uploads a local folder (a built SPA such as Vite's dist/)
@@ -152,7 +152,7 @@ func planUpload(dir string, hashed func(key string) bool) (*uploadPlan, error) {
 		}
 		ext := strings.ToLower(path.Ext(key))
 		contentType := contentTypes[ext]
-		if ct, ok := spa.FileContentTypes["/"+key]; ok {
+		if ct, ok := routing.FileContentTypes["/"+key]; ok {
 			contentType = ct
 		}
 		switch {

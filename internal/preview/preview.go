@@ -6,7 +6,7 @@
 //     a Lambda handler, through an adapter that builds the event API
 //     Gateway's REST proxy integration would send;
 //   - /config.json is generated, as the deployment writes it;
-//   - everything else is served from the folder after spa.Rewrite, the rule
+//   - everything else is served from the folder after routing.Rewrite, the rule
 //     of the CloudFront viewer-request function; a missing file is a 403
 //     AccessDenied, as S3 with Origin Access Control answers.
 //

@@ -7,7 +7,7 @@ import (
 	"path"
 	"strings"
 
-	"github.com/one-origin/staticsitewithapi/internal/spa"
+	"github.com/one-origin/staticsitewithapi/internal/routing"
 )
 
 // contentTypes are set explicitly rather than taken from the OS mime table,
@@ -46,7 +46,7 @@ const defaultContentType = "binary/octet-stream"
 // ContentType returns the Content-Type the preview serves a file name with
 // (a path relative to the folder).
 func ContentType(name string) string {
-	if ct, ok := spa.FileContentTypes["/"+name]; ok {
+	if ct, ok := routing.FileContentTypes["/"+name]; ok {
 		return ct
 	}
 	if ct, ok := contentTypes[strings.ToLower(path.Ext(name))]; ok {
@@ -79,7 +79,7 @@ func (s *server) serveStatic(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	name := strings.TrimPrefix(path.Clean(spa.Rewrite(r.URL.Path)), "/")
+	name := strings.TrimPrefix(path.Clean(routing.Rewrite(r.URL.Path)), "/")
 	f, err := s.root.Open(name)
 	if err != nil {
 		accessDenied(w)
@@ -135,7 +135,7 @@ func (s *server) serveConfig(w http.ResponseWriter, r *http.Request) {
 
 // accessDenied answers a missing object the way S3 does when CloudFront
 // reaches it through Origin Access Control without s3:ListBucket: 403, not
-// 404 (pitfall spa-deeplink for extension-less paths, which spa.Rewrite
+// 404 (pitfall spa-deeplink for extension-less paths, which routing.Rewrite
 // already sends to index.html).
 func accessDenied(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "application/xml")
