@@ -5,11 +5,12 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/one-origin/staticsitewithapi/internal/routing"
 	"github.com/one-origin/staticsitewithapi/pitfalls"
 )
 
 // allMethods are the seven methods an API behavior must allow.
-var allMethods = []string{"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"}
+var allMethods = routing.AllMethods
 
 var writeMethods = []string{"POST", "PUT", "PATCH", "DELETE"}
 

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/one-origin/staticsitewithapi/internal/routing"
 	"github.com/one-origin/staticsitewithapi/pitfalls"
 )
 
@@ -311,12 +312,13 @@ func (m *model) checkRestApi(a *restApi, fronted bool) {
 }
 
 // integrationTimeout is how long the API may take, in seconds: the largest
-// TimeoutInMillis of its non-MOCK integrations, and never less than 29.
+// TimeoutInMillis of its non-MOCK integrations, and never less than the
+// default integration timeout (routing.IntegrationTimeout, 29 s).
 func (m *model) integrationTimeout(a *restApi) float64 {
 	if m.cfg.integrationTimeout > 0 {
 		return m.cfg.integrationTimeout
 	}
-	longest := 29.0
+	longest := routing.IntegrationTimeout.Seconds()
 	if a == nil {
 		return longest
 	}

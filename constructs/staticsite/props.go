@@ -17,12 +17,14 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/one-origin/staticsitewithapi/internal/routing"
 )
 
 // IntegrationTimeoutSeconds is API Gateway's default REST integration
 // timeout. CloudFront must wait at least this long for the origin, or slow
 // requests end in a CloudFront 504 (pitfall origin-timeout).
-const IntegrationTimeoutSeconds = 29
+const IntegrationTimeoutSeconds = routing.IntegrationTimeoutSeconds
 
 // StaticSiteWithApiProps configures StaticSiteWithApi. Only Backend is
 // required; every other field has a default chosen so that the site works
@@ -248,12 +250,11 @@ type CorsOptions struct {
 
 // AllMethods are the seven methods the API behavior allows; anything less
 // makes CloudFront answer 403 for the missing ones (pitfall edge-methods).
-var AllMethods = []string{"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"}
+var AllMethods = slices.Clone(routing.AllMethods)
 
 var (
-	apiPrefixPattern = regexp.MustCompile(`^(/[A-Za-z0-9._~-]+)+$`)
-	stagePattern     = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
-	originHost       = regexp.MustCompile(`^(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$`)
+	stagePattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
+	originHost   = regexp.MustCompile(`^(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$`)
 )
 
 // resolved holds the props after defaults have been applied. It is built
@@ -305,7 +306,7 @@ func resolve(props *StaticSiteWithApiProps, region string) (*resolved, error) {
 		props = &StaticSiteWithApiProps{}
 	}
 	r := &resolved{StaticSiteWithApiProps: *props, region: region}
-	r.apiPrefix = strOr(props.ApiPrefix, "/api")
+	r.apiPrefix = strOr(props.ApiPrefix, routing.DefaultPrefix)
 	r.stageName = strOr(props.StageName, "prod")
 	r.readTimeout = 30
 	if props.OriginReadTimeoutSeconds != nil {
@@ -373,8 +374,8 @@ func (r *resolved) validate() error {
 	}
 	if unresolved(r.apiPrefix) || unresolved(r.stageName) {
 		add("ApiPrefix and StageName must be literal strings, not tokens: the construct builds CloudFront's path pattern and origin path from them")
-	} else if !apiPrefixPattern.MatchString(r.apiPrefix) {
-		add("ApiPrefix %q is invalid: it must start with \"/\", must not end with \"/\" or contain \"*\" (the construct appends \"/*\"), and may use letters, digits and . _ ~ - only; for example \"/api\"", r.apiPrefix)
+	} else if err := routing.ValidatePrefix(r.apiPrefix); err != nil {
+		add("ApiPrefix %q is invalid: %w", r.apiPrefix, err)
 	}
 	if !unresolved(r.stageName) && !stagePattern.MatchString(r.stageName) {
 		add("StageName %q is invalid: use 1-128 letters, digits, '-' or '_', for example \"prod\"", r.stageName)

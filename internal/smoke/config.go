@@ -6,12 +6,14 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/one-origin/staticsitewithapi/internal/routing"
 )
 
 const (
 	// DefaultApiPrefix is the path under which CloudFront routes to the API,
 	// the construct's default ApiPrefix.
-	DefaultApiPrefix = "/api"
+	DefaultApiPrefix = routing.DefaultPrefix
 
 	// DefaultTimeout bounds one request attempt, body included.
 	DefaultTimeout = 10 * time.Second
@@ -51,7 +53,8 @@ type Config struct {
 	BaseURL string
 
 	// ApiPrefix is the path under which CloudFront routes requests to the
-	// API. It must start with "/" and must not be "/" alone.
+	// API: the construct's ApiPrefix, under the same rule
+	// (routing.ValidatePrefix), so "/v1" but not "/v1/" or "/".
 	// Default: DefaultApiPrefix ("/api").
 	ApiPrefix string
 
@@ -130,9 +133,8 @@ func (c Config) resolve() (*resolved, error) {
 	if r.ApiPrefix == "" {
 		r.ApiPrefix = DefaultApiPrefix
 	}
-	r.ApiPrefix = strings.TrimRight(r.ApiPrefix, "/")
-	if !strings.HasPrefix(r.ApiPrefix, "/") || strings.ContainsAny(r.ApiPrefix, "*?# ") {
-		add("API prefix %q is invalid: it must be a path below the root without wildcards, for example /api", c.ApiPrefix)
+	if err := routing.ValidatePrefix(r.ApiPrefix); err != nil {
+		add("API prefix %q is invalid: %w", r.ApiPrefix, err)
 	}
 	if r.HealthPath == "" {
 		r.HealthPath = r.ApiPrefix + "/health"

@@ -631,7 +631,7 @@ func TestRunCustomPaths(t *testing.T) {
 	site.prefix = "/backend"
 	srv := site.start()
 	cfg := fastConfig(srv.URL + "/")
-	cfg.ApiPrefix = "/backend/"
+	cfg.ApiPrefix = "/backend"
 	cfg.HealthPath = "/backend/health"
 	rep := smoke.Run(context.Background(), cfg, srv.Client())
 	require.True(t, rep.OK, "%+v", rep)
@@ -667,6 +667,9 @@ func TestConfigValidate(t *testing.T) {
 		{name: "query", cfg: smoke.Config{BaseURL: ok + "?x=1"}, errs: []string{"must not have a query"}},
 		{name: "root prefix", cfg: smoke.Config{BaseURL: ok, ApiPrefix: "/"}, errs: []string{`API prefix "/" is invalid`}},
 		{name: "wildcard prefix", cfg: smoke.Config{BaseURL: ok, ApiPrefix: "/api/*"}, errs: []string{"API prefix"}},
+		// The construct's rule (routing.ValidatePrefix), not a looser one.
+		{name: "trailing slash prefix", cfg: smoke.Config{BaseURL: ok, ApiPrefix: "/backend/"}, errs: []string{`API prefix "/backend/" is invalid: it must start with "/", must not end with "/"`}},
+		{name: "well-known prefix", cfg: smoke.Config{BaseURL: ok, ApiPrefix: "/.well-known/api"}, errs: []string{`API prefix "/.well-known/api" is invalid`}},
 		{name: "relative paths", cfg: smoke.Config{BaseURL: ok, HealthPath: "health", EchoPath: "echo"},
 			errs: []string{`health path "health"`, `echo path "echo"`}},
 		{name: "origin with path", cfg: smoke.Config{BaseURL: ok, Origin: "http://localhost:5173/"}, errs: []string{`use "http://localhost:5173"`}},
