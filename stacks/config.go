@@ -66,8 +66,9 @@ type EnvConfig struct {
 	// InsecureBackend allows a plain http:// BackendUrl: requests then travel
 	// unencrypted between API Gateway and the service. Default: false.
 	InsecureBackend bool `json:"insecureBackend,omitempty"`
-	// DestroyOnDelete deletes the site bucket and its objects with the stack
-	// (for throw-away environments). Default: false (the bucket is retained).
+	// DestroyOnDelete deletes the site bucket, its objects and the log
+	// groups with the stack (for throw-away environments): the construct's
+	// RemovalPolicy DESTROY. Default: false (they are retained).
 	DestroyOnDelete bool `json:"destroyOnDelete,omitempty"`
 	// VersionedBucket keeps old versions of site objects. Default: false.
 	VersionedBucket bool `json:"versionedBucket,omitempty"`
@@ -237,4 +238,13 @@ func strPtr(s, def string) *string {
 		s = def
 	}
 	return &s
+}
+
+// removalPolicy is the RemovalPolicy of the environment's stateful
+// resources.
+func (c EnvConfig) removalPolicy() awscdk.RemovalPolicy {
+	if c.DestroyOnDelete {
+		return awscdk.RemovalPolicy_DESTROY
+	}
+	return awscdk.RemovalPolicy_RETAIN
 }

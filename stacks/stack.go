@@ -16,6 +16,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/one-origin/staticsitewithapi/constructs/golambda"
 	"github.com/one-origin/staticsitewithapi/constructs/staticsite"
 )
 
@@ -59,7 +60,7 @@ func NewSiteStack(scope constructs.Construct, id string, props *SiteStackProps) 
 	}
 	var code awslambda.Code
 	if cfg.BackendUrl == "" {
-		if code, err = GoLambdaCode(props.ModuleRoot, "./backend/lambda"); err != nil {
+		if code, err = golambda.Code(props.ModuleRoot, "./backend/lambda"); err != nil {
 			return nil, err
 		}
 	}
@@ -76,10 +77,6 @@ func NewSiteStack(scope constructs.Construct, id string, props *SiteStackProps) 
 	}
 
 	bucket := &awss3.BucketProps{Versioned: jsii.Bool(cfg.VersionedBucket)}
-	if cfg.DestroyOnDelete {
-		bucket.RemovalPolicy = awscdk.RemovalPolicy_DESTROY
-		bucket.AutoDeleteObjects = jsii.Bool(true)
-	}
 	stage := cfg.StageName
 	if stage == "" {
 		stage = props.EnvName
@@ -91,9 +88,12 @@ func NewSiteStack(scope constructs.Construct, id string, props *SiteStackProps) 
 		Cors:         &staticsite.CorsOptions{AllowOrigins: jsii.Strings(corsOrigins(cfg)...)},
 		Frontend:     frontend(props),
 		LogRetention: retention,
+		// Destroyed stacks take the site bucket, its objects and every log
+		// group with them.
+		RemovalPolicy: cfg.removalPolicy(),
 	}
 	if cfg.LogExpirationDays != 0 {
-		siteProps.LogExpirationDays = jsii.Number(float64(cfg.LogExpirationDays))
+		siteProps.LogExpiration = days(cfg.LogExpirationDays)
 	}
 	if cfg.ThrottlingRateLimit != 0 {
 		siteProps.ThrottlingRateLimit = jsii.Number(cfg.ThrottlingRateLimit)
@@ -110,7 +110,7 @@ func NewSiteStack(scope constructs.Construct, id string, props *SiteStackProps) 
 	}
 	siteProps.AccessLogs = cfg.AccessLogs
 	if cfg.NoncurrentVersionDays != 0 {
-		siteProps.NoncurrentVersionExpirationDays = jsii.Number(float64(cfg.NoncurrentVersionDays))
+		siteProps.NoncurrentVersionExpiration = days(cfg.NoncurrentVersionDays)
 	}
 	if cfg.ContentSecurityPolicy != "" {
 		siteProps.ContentSecurityPolicy = jsii.String(cfg.ContentSecurityPolicy)
@@ -157,13 +157,9 @@ func retentionFor(env string, days int) (awslogs.RetentionDays, error) {
 // newApiFunction is the default backend: the Go handler in backend/. Its
 // role may write to its own log group and nothing else.
 func newApiFunction(scope constructs.Construct, code awslambda.Code, cfg EnvConfig, retention awslogs.RetentionDays) awslambda.IFunction {
-	removal := awscdk.RemovalPolicy_RETAIN
-	if cfg.DestroyOnDelete {
-		removal = awscdk.RemovalPolicy_DESTROY
-	}
 	logs := awslogs.NewLogGroup(scope, jsii.String("ApiFunctionLogs"), &awslogs.LogGroupProps{
 		Retention:     retention,
-		RemovalPolicy: removal,
+		RemovalPolicy: cfg.removalPolicy(),
 	})
 	role := awsiam.NewRole(scope, jsii.String("ApiFunctionRole"), &awsiam.RoleProps{
 		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
@@ -209,10 +205,13 @@ func frontend(props *SiteStackProps) *staticsite.FrontendOptions {
 	}
 	f := &staticsite.FrontendOptions{SourceDir: &dir, RuntimeConfig: &config}
 	if d := props.Config.SupersededRetentionDays; d != 0 {
-		f.SupersededRetentionDays = jsii.Number(float64(d))
+		f.SupersededRetention = days(d)
 	}
 	return f
 }
+
+// days is the config's whole number of days as a CDK duration.
+func days(n int) awscdk.Duration { return awscdk.Duration_Days(jsii.Number(float64(n))) }
 
 // corsOrigins are the site's own custom domains (a page on one of them may
 // call the API through another) and the extra origins of the config, such

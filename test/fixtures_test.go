@@ -13,7 +13,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/stretchr/testify/require"
 
@@ -121,9 +120,9 @@ func destroyableSite(t *testing.T) *fixture {
 		require.NoError(t, err)
 		m, _ := siteFixture(t, func(stack awscdk.Stack) *staticsite.StaticSiteWithApiProps {
 			return &staticsite.StaticSiteWithApiProps{
-				Backend:     staticsite.LambdaBackend(inlineFunction(stack)),
-				BucketProps: &awss3.BucketProps{RemovalPolicy: awscdk.RemovalPolicy_DESTROY, AutoDeleteObjects: jsii.Bool(true)},
-				Frontend:    &staticsite.FrontendOptions{SourceDir: &dir},
+				Backend:       staticsite.LambdaBackend(inlineFunction(stack)),
+				RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+				Frontend:      &staticsite.FrontendOptions{SourceDir: &dir},
 			}
 		})
 		return &fixture{prefix: "/api", template: m, accounts: 1}

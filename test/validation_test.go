@@ -55,7 +55,16 @@ func TestValidation(t *testing.T) {
 		{"prefix with trailing slash", ok(func(p *staticsite.StaticSiteWithApiProps) { p.ApiPrefix = jsii.String("/api/") }), []string{`ApiPrefix "/api/" is invalid`}},
 		{"prefix root", ok(func(p *staticsite.StaticSiteWithApiProps) { p.ApiPrefix = jsii.String("/") }), []string{`ApiPrefix "/" is invalid`}},
 		{"stage name", ok(func(p *staticsite.StaticSiteWithApiProps) { p.StageName = jsii.String("my stage") }), []string{`StageName "my stage" is invalid`}},
-		{"origin timeout below integration timeout", ok(func(p *staticsite.StaticSiteWithApiProps) { p.OriginReadTimeoutSeconds = jsii.Number(10) }), []string{"OriginReadTimeoutSeconds 10 is out of range", "use 29 to 180"}},
+		{"origin timeout below integration timeout", ok(func(p *staticsite.StaticSiteWithApiProps) { p.OriginReadTimeout = awscdk.Duration_Seconds(jsii.Number(10)) }),
+			[]string{"OriginReadTimeout 10 seconds is out of range", "use whole seconds from 29 to 180"}},
+		{"origin timeout in fractions", ok(func(p *staticsite.StaticSiteWithApiProps) { p.OriginReadTimeout = awscdk.Duration_Millis(jsii.Number(30500)) }),
+			[]string{"OriginReadTimeout 30 seconds 500 millis is out of range"}},
+		{"snapshot removal", ok(func(p *staticsite.StaticSiteWithApiProps) { p.RemovalPolicy = awscdk.RemovalPolicy_SNAPSHOT }),
+			[]string{`RemovalPolicy awscdk.RemovalPolicy_SNAPSHOT is not supported`, "use awscdk.RemovalPolicy_RETAIN"}},
+		{"two removal policies", ok(func(p *staticsite.StaticSiteWithApiProps) {
+			p.RemovalPolicy = awscdk.RemovalPolicy_DESTROY
+			p.BucketProps = &awss3.BucketProps{RemovalPolicy: awscdk.RemovalPolicy_RETAIN}
+		}), []string{`RemovalPolicy (awscdk.RemovalPolicy_DESTROY) and BucketProps.RemovalPolicy (awscdk.RemovalPolicy_RETAIN) differ`}},
 		{"bucket and bucket props", ok(func(p *staticsite.StaticSiteWithApiProps) {
 			p.Bucket = existing
 			p.BucketProps = &awss3.BucketProps{}
@@ -68,7 +77,7 @@ func TestValidation(t *testing.T) {
 		}), []string{"BucketProps.PublicReadAccess must not be true"}},
 		{"auto delete without destroy", ok(func(p *staticsite.StaticSiteWithApiProps) {
 			p.BucketProps = &awss3.BucketProps{AutoDeleteObjects: jsii.Bool(true)}
-		}), []string{"BucketProps.AutoDeleteObjects needs BucketProps.RemovalPolicy set to awscdk.RemovalPolicy_DESTROY"}},
+		}), []string{"BucketProps.AutoDeleteObjects needs RemovalPolicy set to awscdk.RemovalPolicy_DESTROY"}},
 		{"certificate without domain names", ok(func(p *staticsite.StaticSiteWithApiProps) { p.Certificate = cert }), []string{"Certificate is set but DomainNames is empty"}},
 		{"domain names without certificate", ok(func(p *staticsite.StaticSiteWithApiProps) { p.DomainNames = jsii.Strings("www.example.com") }), []string{"DomainNames needs Certificate", "www.example.com"}},
 		{"domain name with scheme", ok(func(p *staticsite.StaticSiteWithApiProps) {
@@ -105,7 +114,8 @@ func TestValidation(t *testing.T) {
 		{"throttling rate not positive", ok(func(p *staticsite.StaticSiteWithApiProps) { p.ThrottlingRateLimit = jsii.Number(0) }), []string{"ThrottlingRateLimit 0 must be greater than 0"}},
 		{"throttling burst negative", ok(func(p *staticsite.StaticSiteWithApiProps) { p.ThrottlingBurstLimit = jsii.Number(-5) }), []string{"ThrottlingBurstLimit -5 must be greater than 0"}},
 		{"unknown log retention", ok(func(p *staticsite.StaticSiteWithApiProps) { p.LogRetention = awslogs.RetentionDays("FORTY_FIVE_DAYS") }), []string{`LogRetention "FORTY_FIVE_DAYS" is not a CloudWatch Logs retention period`}},
-		{"log expiration", ok(func(p *staticsite.StaticSiteWithApiProps) { p.LogExpirationDays = jsii.Number(0) }), []string{"LogExpirationDays 0 must be at least 1"}},
+		{"log expiration", ok(func(p *staticsite.StaticSiteWithApiProps) { p.LogExpiration = awscdk.Duration_Hours(jsii.Number(36)) }),
+			[]string{"LogExpiration 1 day 12 hours must be a whole number of days from 1"}},
 		{"empty CSP", ok(func(p *staticsite.StaticSiteWithApiProps) { p.ContentSecurityPolicy = jsii.String("  ") }), []string{"ContentSecurityPolicy is empty"}},
 		{"web ACL not an ARN", ok(func(p *staticsite.StaticSiteWithApiProps) { p.WebAclArn = jsii.String("my-acl") }), []string{`WebAclArn "my-acl" is not an ARN`}},
 		{"WAF preset outside us-east-1", ok(func(p *staticsite.StaticSiteWithApiProps) { p.WafPreset = &staticsite.WafPresetOptions{} }),
@@ -144,11 +154,11 @@ func TestValidation(t *testing.T) {
 			p.AccessLogs = jsii.Bool(false)
 			p.LogBucket = existing
 		}), []string{"LogBucket is set but AccessLogs is false"}},
-		{"noncurrent expiry without versions", ok(func(p *staticsite.StaticSiteWithApiProps) { p.NoncurrentVersionExpirationDays = jsii.Number(10) }),
-			[]string{"NoncurrentVersionExpirationDays is set but the site bucket is not versioned"}},
+		{"noncurrent expiry without versions", ok(func(p *staticsite.StaticSiteWithApiProps) { p.NoncurrentVersionExpiration = awscdk.Duration_Days(jsii.Number(10)) }),
+			[]string{"NoncurrentVersionExpiration is set but the site bucket is not versioned"}},
 		{"no retention of superseded files", ok(func(p *staticsite.StaticSiteWithApiProps) {
-			p.Frontend = &staticsite.FrontendOptions{SourceDir: jsii.String("testdata/dist"), SupersededRetentionDays: jsii.Number(0)}
-		}), []string{"Frontend.SupersededRetentionDays 0 must be a whole number of days from 1"}},
+			p.Frontend = &staticsite.FrontendOptions{SourceDir: jsii.String("testdata/dist"), SupersededRetention: awscdk.Duration_Minutes(jsii.Number(0))}
+		}), []string{"Frontend.SupersededRetention 0 minutes must be a whole number of days from 1"}},
 	}
 	for i, row := range rows {
 		t.Run(row.name, func(t *testing.T) {

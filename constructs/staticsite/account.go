@@ -42,9 +42,9 @@ const accountId = "StaticSiteApiGatewayAccount"
 // accountSetting returns the account setting of the site's stack, creating
 // it for the first site that needs it, and warns when another stack beside
 // it (in the same app or stage) in the same account and region sets it too.
-func (s *StaticSiteWithApi) accountSetting() constructs.IConstruct {
+func (s *StaticSiteWithApi) accountSetting() awsapigateway.CfnAccount {
 	stack := awscdk.Stack_Of(s)
-	if existing := stack.Node().TryFindChild(jsii.String(accountId)); existing != nil {
+	if existing, ok := stack.Node().TryFindChild(jsii.String(accountId)).(awsapigateway.CfnAccount); ok {
 		return existing
 	}
 	env := envKey(stack)

@@ -2,7 +2,6 @@ package staticsite
 
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 )
@@ -13,8 +12,9 @@ import (
 // or the backend (pitfalls api-route, preflight-auth).
 //
 // Every method but OPTIONS requires the API key that only CloudFront sends
-// (pitfall direct-access); the returned headers are what CloudFront adds.
-func newApi(scope constructs.Construct, r *resolved) (awsapigateway.RestApi, map[string]*string, awssecretsmanager.Secret, awsapigateway.UsagePlan) {
+// (pitfall direct-access); the returned originAccess says what CloudFront
+// adds.
+func newApi(scope constructs.Construct, r *resolved) (awsapigateway.RestApi, originAccess) {
 	api := awsapigateway.NewRestApi(scope, jsii.String("Api"), &awsapigateway.RestApiProps{
 		Description: jsii.String("API served under " + r.apiPrefix + " of the site's CloudFront domain"),
 		// An EDGE API behind CloudFront adds a second CloudFront hop and
@@ -65,8 +65,7 @@ func newApi(scope constructs.Construct, r *resolved) (awsapigateway.RestApi, map
 	}
 	root.AddMethod(jsii.String("OPTIONS"), preflight, preflightOpts)
 	proxy.AddMethod(jsii.String("OPTIONS"), preflight, preflightOpts)
-	headers, secret, plan := originVerification(scope, r, api)
-	return api, headers, secret, plan
+	return api, originVerification(scope, r, api)
 }
 
 // preflightIntegration answers OPTIONS with 204 inside API Gateway. The CORS

@@ -40,8 +40,9 @@ func newBucket(scope constructs.Construct, r *resolved, logs awss3.IBucket) awss
 		p.ServerAccessLogsBucket = logs
 		p.ServerAccessLogsPrefix = jsii.String("s3/")
 	}
-	if p.RemovalPolicy == "" {
-		p.RemovalPolicy = awscdk.RemovalPolicy_RETAIN
+	p.RemovalPolicy = r.removal
+	if r.autoDelete {
+		p.AutoDeleteObjects = jsii.Bool(true)
 	}
 	if len(rules) > 0 {
 		all := rules
@@ -55,19 +56,20 @@ func newBucket(scope constructs.Construct, r *resolved, logs awss3.IBucket) awss
 
 // SupersededTag is the object tag the frontend upload puts on files that an
 // earlier build uploaded and the current one no longer has. They stay
-// served for Frontend.SupersededRetentionDays, so pages that are already
+// served for Frontend.SupersededRetention, so pages that are already
 // open can still load them, then a lifecycle rule deletes them (pitfall
 // chunk-deleted).
 const SupersededTag = "staticsite:superseded"
 
-// SupersededExpiry is the lifecycle rule that deletes superseded files days
-// after they were superseded. The construct adds it to the site bucket; add
-// it yourself to an imported Bucket (see Frontend.SupersededRetentionDays).
-func SupersededExpiry(days float64) *awss3.LifecycleRule {
+// SupersededExpiry is the lifecycle rule that deletes superseded files
+// retention after they were superseded (whole days). The construct adds it
+// to the site bucket; add it yourself to an imported Bucket (see
+// Frontend.SupersededRetention).
+func SupersededExpiry(retention awscdk.Duration) *awss3.LifecycleRule {
 	return &awss3.LifecycleRule{
 		Id:         jsii.String("expire-superseded-files"),
 		TagFilters: &map[string]interface{}{SupersededTag: "true"},
-		Expiration: awscdk.Duration_Days(jsii.Number(days)),
+		Expiration: retention,
 	}
 }
 
@@ -77,13 +79,13 @@ func SupersededExpiry(days float64) *awss3.LifecycleRule {
 func lifecycleRules(r *resolved) []*awss3.LifecycleRule {
 	var rules []*awss3.LifecycleRule
 	if r.upload != nil {
-		rules = append(rules, SupersededExpiry(r.upload.retentionDays))
+		rules = append(rules, SupersededExpiry(r.upload.retention))
 	}
 	if r.versioned() {
 		rules = append(rules,
 			&awss3.LifecycleRule{
 				Id:                                  jsii.String("expire-noncurrent-versions"),
-				NoncurrentVersionExpiration:         awscdk.Duration_Days(jsii.Number(r.noncurrentDays)),
+				NoncurrentVersionExpiration:         r.noncurrent,
 				AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(1)),
 			},
 			// Expiring a file in a versioned bucket leaves a delete marker;

@@ -117,7 +117,7 @@ func newDistribution(scope constructs.Construct, r *resolved, bucket, logs awss3
 		// RestApiOrigin uses the stage as origin path, so /api/x reaches the
 		// API as /<stage>/api/x (pitfall api-route).
 		Origin: awscloudfrontorigins.NewRestApiOrigin(api, &awscloudfrontorigins.RestApiOriginProps{
-			ReadTimeout:   awscdk.Duration_Seconds(jsii.Number(r.readTimeout)),
+			ReadTimeout:   r.readTimeout,
 			CustomHeaders: &originHeaders,
 		}),
 		AllowedMethods:        awscloudfront.AllowedMethods_ALLOW_ALL(),

@@ -24,19 +24,21 @@ func cloudFrontZoneId(region string) string {
 // and IPv6. They are L1 record sets: the L2 alias target lives in
 // awsroute53targets, whose Go package pulls in some thirty others (RDS,
 // OpenSearch, AppSync...) that every `go run` would then check.
-func newAliasRecords(scope constructs.Construct, r *resolved, dist awscloudfront.Distribution) {
+func newAliasRecords(scope constructs.Construct, r *resolved, dist awscloudfront.Distribution) []awsroute53.CfnRecordSet {
 	alias := &awsroute53.CfnRecordSet_AliasTargetProperty{
 		DnsName:      dist.DistributionDomainName(),
 		HostedZoneId: jsii.String(cloudFrontZoneId(r.region)),
 	}
+	var records []awsroute53.CfnRecordSet
 	for i, name := range derefAll(r.DomainNames) {
 		for _, typ := range []string{"A", "AAAA"} {
-			awsroute53.NewCfnRecordSet(scope, jsii.String(fmt.Sprintf("Alias%s%d", typ, i)), &awsroute53.CfnRecordSetProps{
+			records = append(records, awsroute53.NewCfnRecordSet(scope, jsii.String(fmt.Sprintf("Alias%s%d", typ, i)), &awsroute53.CfnRecordSetProps{
 				HostedZoneId: r.HostedZone.HostedZoneId(),
 				Name:         jsii.String(strings.TrimSuffix(name, ".") + "."),
 				Type:         jsii.String(typ),
 				AliasTarget:  alias,
-			})
+			}))
 		}
 	}
+	return records
 }

@@ -44,7 +44,7 @@ const accessLogFormat = `{"requestId":"$context.requestId","edgeIp":"$context.id
 // access logs within hours, so a log bucket that the stack empties and then
 // deletes fails with BucketNotEmpty on late deliveries (pitfall
 // destroy-blocked). After the stack is gone its objects expire after
-// LogExpirationDays.
+// LogExpiration.
 func newLogBucket(scope constructs.Construct, r *resolved) awss3.IBucket {
 	if r.LogBucket != nil || !r.accessLogs {
 		return r.LogBucket
@@ -57,7 +57,7 @@ func newLogBucket(scope constructs.Construct, r *resolved) awss3.IBucket {
 		RemovalPolicy:     awscdk.RemovalPolicy_RETAIN,
 		LifecycleRules: &[]*awss3.LifecycleRule{{
 			Id:         jsii.String("expire-logs"),
-			Expiration: awscdk.Duration_Days(jsii.Number(r.logExpirationDays)),
+			Expiration: r.logExpiration,
 		}},
 	})
 }
@@ -75,11 +75,12 @@ func newAccessLogs(scope constructs.Construct, r *resolved) awsapigateway.IAcces
 // execution logs to the stack's, before the stage exists. Left to API
 // Gateway, it would be created on first use with no retention and outlive
 // the stack (pitfall destroy-blocked). It goes with the stack when the
-// stack's log groups do.
-func newExecutionLogs(scope constructs.Construct, r *resolved, api awsapigateway.RestApi) {
-	group := ownLogGroup(scope, "ApiExecutionLogs", "API-Gateway-Execution-Logs_"+*api.RestApiId()+"/"+r.stageName,
-		r, r.removal == awscdk.RemovalPolicy_DESTROY)
+// stack's log groups do. It returns the group's name.
+func newExecutionLogs(scope constructs.Construct, r *resolved, api awsapigateway.RestApi) string {
+	name := "API-Gateway-Execution-Logs_" + *api.RestApiId() + "/" + r.stageName
+	group := ownLogGroup(scope, "ApiExecutionLogs", name, r, r.removal == awscdk.RemovalPolicy_DESTROY)
 	api.DeploymentStage().Node().AddDependency(group)
+	return name
 }
 
 // autoDeleteProvider is the construct ID aws-cdk-lib gives, at the stack's

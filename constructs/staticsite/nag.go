@@ -5,20 +5,22 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 )
 
 // nagSuppression is one cdk-nag rule deliberately not followed, with the
-// reason a reviewer reads. The construct writes them as the "cdk_nag"
-// metadata that cdk-nag reads, on the one resource each concerns, so users
-// running cdk-nag see only findings about their own resources, and the
-// construct itself does not depend on cdk-nag.
+// reason a reviewer reads, added with cdk-nag's NagSuppressions on the one
+// resource it concerns, so users running cdk-nag see only findings about
+// their own resources.
 type nagSuppression struct {
 	ID     string
 	Reason string
 	On     string // for suppressNag: the resource type the rule is about
-	// AppliesTo narrows the suppression to these findings (cdk-nag's
-	// applies_to: strings, or {"regex": "/.../"}); nil means all of them.
-	AppliesTo []any
+	// AppliesTo narrows the suppression to the findings this regular
+	// expression matches (cdk-nag's appliesTo, for rules that report
+	// findings one by one, such as IAM4 and IAM5); "" means all of them.
+	AppliesTo string
 }
 
 // Reasons, also listed in the README.
@@ -43,69 +45,51 @@ var (
 		{ID: "AwsSolutions-CFR3", Reason: "AccessLogs is false for this throw-away environment: a log bucket cannot be deleted with the stack while logs keep arriving (destroy-blocked). API Gateway's access logs are in CloudWatch."},
 		{ID: "AwsSolutions-S1", Reason: "AccessLogs is false for this throw-away environment: a log bucket cannot be deleted with the stack while logs keep arriving (destroy-blocked)."},
 	}
-	nagSupersedeObjects = nagSuppression{ID: "AwsSolutions-IAM5", Reason: "Tags and copies objects of earlier builds anywhere in the site bucket, whose keys are the build's (chunk-deleted); only object-level actions on that one bucket.", AppliesTo: []any{map[string]any{"regex": `/^Resource::(<.+\.Arn>|arn:[^:]+:s3:::[^/]+)\/\*$/`}}}
-	nagCloudWatchRole   = nagSuppression{ID: "AwsSolutions-IAM4", Reason: "API Gateway's account-level CloudWatch role uses AWS's own AmazonAPIGatewayPushToCloudWatchLogs, the documented policy for execution logging."}
+	nagSupersedeObjects = nagSuppression{ID: "AwsSolutions-IAM5", Reason: "Tags and copies objects of earlier builds anywhere in the site bucket, whose keys are the build's (chunk-deleted); only object-level actions on that one bucket.", AppliesTo: `/^Resource::(<.+\.Arn>|arn:[^:]+:s3:::[^/]+)\/\*$/`}
+	nagCloudWatchRole   = nagSuppression{ID: "AwsSolutions-IAM4", Reason: "API Gateway's account-level CloudWatch role uses AWS's own AmazonAPIGatewayPushToCloudWatchLogs, the documented policy for execution logging.", AppliesTo: `/^Policy::arn:<AWS::Partition>:iam::aws:policy\/service-role\/AmazonAPIGatewayPushToCloudWatchLogs$/`}
 	nagCdkHandlers      = []nagSuppression{
-		{ID: "AwsSolutions-IAM4", Reason: "Handler created by aws-cdk-lib (BucketDeployment / auto-delete objects) with the basic Lambda execution role.", On: "AWS::IAM::Role"},
-		{ID: "AwsSolutions-IAM5", Reason: "Handler created by aws-cdk-lib: object-level wildcards on the site bucket and the CDK asset bucket are what an upload needs.", On: "AWS::IAM::Policy"},
+		{ID: "AwsSolutions-IAM4", Reason: "Handler created by aws-cdk-lib (BucketDeployment / auto-delete objects) with the basic Lambda execution role.", On: "AWS::IAM::Role", AppliesTo: `/^Policy::arn:<AWS::Partition>:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole$/`},
+		{ID: "AwsSolutions-IAM5", Reason: "Handler created by aws-cdk-lib: object-level wildcards on the site bucket and the CDK asset bucket are what an upload needs; aws-cdk-lib grants CloudFront invalidations on any distribution (Resource *).", On: "AWS::IAM::Policy",
+			AppliesTo: `/^(Action::s3:[A-Za-z]+\*|Resource::(<[^>]+\.Arn>|arn:[^:]+:s3:::[^/<>]+)\/\*|Resource::\*)$/`},
 		{ID: "AwsSolutions-L1", Reason: "Handler created by aws-cdk-lib; its runtime is chosen and updated by aws-cdk-lib.", On: "AWS::Lambda::Function"},
 	}
 )
 
 // suppressNag adds each suppression to the CloudFormation resources of its
-// type at or under c, keeping suppressions already there.
+// type at or under c. cdk-nag keeps suppressions already there.
 func suppressNag(c constructs.IConstruct, rules ...nagSuppression) {
+	byType := map[string][]constructs.IConstruct{}
 	for _, n := range *c.Node().FindAll(constructs.ConstructOrder_PREORDER) {
 		// L2 proxies lack CfnResource's methods, so this keeps only L1s.
-		res, ok := n.(awscdk.CfnResource)
-		if !ok {
-			continue
+		if res, ok := n.(awscdk.CfnResource); ok {
+			typ := *res.CfnResourceType()
+			byType[typ] = append(byType[typ], res)
 		}
-		typ := *res.CfnResourceType()
-		var mine []nagSuppression
-		for _, r := range rules {
-			if r.On == typ {
-				mine = append(mine, r)
-			}
+	}
+	for _, r := range rules {
+		if found := byType[r.On]; len(found) > 0 {
+			cdknag.NagSuppressions_AddResourceSuppressions(found, packs([]nagSuppression{r}), jsii.Bool(false))
 		}
-		if len(mine) == 0 {
-			continue
-		}
-		var all []any
-		if prev, ok := res.GetMetadata(nagKey).(map[string]any); ok {
-			if list, ok := prev["rules_to_suppress"].([]any); ok {
-				all = append(all, list...)
-			}
-		}
-		res.AddMetadata(nagKey, nagMetadata(all, mine))
 	}
 }
 
 // suppressOwn adds suppressions to the L1 resource of one of our own
-// constructs, made in this constructor and suppressed once: there is
-// nothing to keep, so it costs one call into aws-cdk-lib, not four.
+// constructs (c itself, or its default child).
 func suppressOwn(c constructs.IConstruct, rules ...nagSuppression) {
-	res, ok := c.Node().DefaultChild().(awscdk.CfnResource)
-	if !ok {
-		res, ok = c.(awscdk.CfnResource)
-	}
-	if ok {
-		res.AddMetadata(nagKey, nagMetadata(nil, rules))
-	}
+	cdknag.NagSuppressions_AddResourceSuppressions(c, packs(rules), jsii.Bool(false))
 }
 
-func nagMetadata(prev []any, rules []nagSuppression) map[string]any {
-	for _, r := range rules {
-		entry := map[string]any{"id": r.ID, "reason": r.Reason}
-		if r.AppliesTo != nil {
-			entry["applies_to"] = r.AppliesTo
+// packs are rules in cdk-nag's form.
+func packs(rules []nagSuppression) *[]*cdknag.NagPackSuppression {
+	out := make([]*cdknag.NagPackSuppression, len(rules))
+	for i, r := range rules {
+		out[i] = &cdknag.NagPackSuppression{Id: jsii.String(r.ID), Reason: jsii.String(r.Reason)}
+		if r.AppliesTo != "" {
+			out[i].AppliesTo = &[]interface{}{&cdknag.RegexAppliesTo{Regex: jsii.String(r.AppliesTo)}}
 		}
-		prev = append(prev, entry)
 	}
-	return map[string]any{"rules_to_suppress": prev}
+	return &out
 }
-
-var nagKey = ptr("cdk_nag")
 
 func ptr(s string) *string { return &s }
 

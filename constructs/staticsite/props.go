@@ -53,23 +53,41 @@ type StaticSiteWithApiProps struct {
 	// Default: a new private bucket built from BucketProps.
 	Bucket awss3.IBucket
 
-	// NoncurrentVersionExpirationDays is how long a versioned site bucket
+	// NoncurrentVersionExpiration is how long a versioned site bucket
 	// (BucketProps.Versioned) keeps an object's old versions, counted from
 	// when they were replaced: every deploy replaces some, so without a
-	// limit they pile up forever. Needs a versioned bucket.
-	// Default: 30.
-	NoncurrentVersionExpirationDays *float64
+	// limit they pile up forever. Whole days; needs a versioned bucket.
+	// Default: awscdk.Duration_Days(jsii.Number(30)).
+	NoncurrentVersionExpiration awscdk.Duration
 
 	// BucketProps overrides single properties of the new site bucket. Unset
 	// fields keep the secure defaults: all public access blocked, S3-managed
 	// encryption, TLS-only bucket policy, bucket-owner-enforced ownership,
-	// RemovalPolicy RETAIN. A field that is set is used as given, or
+	// the removal policy of RemovalPolicy. A field that is set is used as given, or
 	// rejected with the reason when it would weaken those defaults (website
 	// hosting, public read, public access not all blocked, EnforceSSL false,
 	// ACLs); LifecycleRules are kept next to the construct's own. Cannot be
 	// combined with Bucket.
 	// Default: the secure defaults above.
 	BucketProps *awss3.BucketProps
+
+	// RemovalPolicy decides what happens to the construct's stateful
+	// resources when the construct is removed or its stack is deleted: the
+	// new site bucket and its objects, and every CloudWatch log group the
+	// construct makes or owns (API access and execution logs, the upload's
+	// and the handlers' logs). awscdk.RemovalPolicy_DESTROY deletes them and
+	// empties the site bucket first (AutoDeleteObjects, unless BucketProps
+	// sets it false), for throw-away environments;
+	// RETAIN and RETAIN_ON_UPDATE_OR_DELETE keep them. SNAPSHOT is refused:
+	// neither has snapshots. Not covered, whatever the value: an imported
+	// Bucket, the access-log bucket (always retained: logs keep arriving
+	// for hours, pitfall destroy-blocked), the origin secrets (always
+	// deleted: they only let CloudFront into this API), and API Gateway's
+	// account setting with its role (always retained: every API of the
+	// account and region uses it). BucketProps.RemovalPolicy, if also set,
+	// must be the same.
+	// Default: awscdk.RemovalPolicy_RETAIN, or BucketProps.RemovalPolicy.
+	RemovalPolicy awscdk.RemovalPolicy
 
 	// Cors decides which other origins may call the API from a browser.
 	// Calls from the site itself are same-origin and need no CORS.
@@ -89,11 +107,12 @@ type StaticSiteWithApiProps struct {
 	// Default: awscloudfront.PriceClass_PRICE_CLASS_ALL.
 	PriceClass awscloudfront.PriceClass
 
-	// OriginReadTimeoutSeconds is how long CloudFront waits for the API to
-	// answer. It must not be below the 29 s REST integration timeout, and
-	// values above 60 need a CloudFront quota increase.
-	// Default: 30.
-	OriginReadTimeoutSeconds *float64
+	// OriginReadTimeout is how long CloudFront waits for the API to answer.
+	// It must not be below the 29 s REST integration timeout
+	// (IntegrationTimeoutSeconds), and values above 60 s need a CloudFront
+	// quota increase. Whole seconds, at most 180.
+	// Default: awscdk.Duration_Seconds(jsii.Number(30)).
+	OriginReadTimeout awscdk.Duration
 
 	// Frontend uploads a local folder to the bucket on every deploy, with
 	// per-file cache headers, a generated /config.json and one CloudFront
@@ -131,9 +150,10 @@ type StaticSiteWithApiProps struct {
 	// destroy-blocked); its objects keep expiring.
 	LogBucket awss3.IBucket
 
-	// LogExpirationDays is how long the new log bucket keeps access logs.
-	// Default: 90.
-	LogExpirationDays *float64
+	// LogExpiration is how long the new log bucket keeps access logs. Whole
+	// days.
+	// Default: awscdk.Duration_Days(jsii.Number(90)).
+	LogExpiration awscdk.Duration
 
 	// LogRetention is how long CloudWatch keeps the API's access logs.
 	// Default: awslogs.RetentionDays_ONE_MONTH.
@@ -263,22 +283,23 @@ type resolved struct {
 	StaticSiteWithApiProps
 	apiPrefix   string
 	stageName   string
-	readTimeout float64
+	readTimeout awscdk.Duration
 	origins     []string
 	upload      *uploadPlan // set when Frontend is
 
-	removal           awscdk.RemovalPolicy // of everything but the site bucket's objects
-	logExpirationDays float64
-	logRetention      awslogs.RetentionDays
-	csp               string
-	rate, burst       float64
-	certArn           string // "" when there is no certificate
-	region            string // the stack's region; a token when unknown
-	minCompression    awscdk.Size
-	minCompressionB   float64
-	secretGeneration  int
-	accessLogs        bool
-	noncurrentDays    float64
+	removal          awscdk.RemovalPolicy // of every stateful resource RemovalPolicy covers
+	autoDelete       bool                 // empty the new site bucket before deleting it
+	logExpiration    awscdk.Duration
+	logRetention     awslogs.RetentionDays
+	csp              string
+	rate, burst      float64
+	certArn          string // "" when there is no certificate
+	region           string // the stack's region; a token when unknown
+	minCompression   awscdk.Size
+	minCompressionB  float64
+	secretGeneration int
+	accessLogs       bool
+	noncurrent       awscdk.Duration
 }
 
 // versioned reports whether the site bucket is made here, with versioning.
@@ -308,17 +329,19 @@ func resolve(props *StaticSiteWithApiProps, region string) (*resolved, error) {
 	r := &resolved{StaticSiteWithApiProps: *props, region: region}
 	r.apiPrefix = strOr(props.ApiPrefix, routing.DefaultPrefix)
 	r.stageName = strOr(props.StageName, "prod")
-	r.readTimeout = 30
-	if props.OriginReadTimeoutSeconds != nil {
-		r.readTimeout = *props.OriginReadTimeoutSeconds
-	}
-	r.removal = awscdk.RemovalPolicy_RETAIN
-	if props.BucketProps != nil && props.BucketProps.RemovalPolicy != "" {
+	r.readTimeout = durationOr(props.OriginReadTimeout, awscdk.Duration_Seconds, 30)
+	r.removal = props.RemovalPolicy
+	if r.removal == "" && props.BucketProps != nil {
 		r.removal = props.BucketProps.RemovalPolicy
 	}
+	if r.removal == "" {
+		r.removal = awscdk.RemovalPolicy_RETAIN
+	}
+	r.autoDelete = r.removal == awscdk.RemovalPolicy_DESTROY &&
+		(props.BucketProps == nil || props.BucketProps.AutoDeleteObjects == nil || *props.BucketProps.AutoDeleteObjects)
 	r.accessLogs = props.AccessLogs == nil || *props.AccessLogs
-	r.noncurrentDays = floatOr(props.NoncurrentVersionExpirationDays, 30)
-	r.logExpirationDays = floatOr(props.LogExpirationDays, 90)
+	r.noncurrent = durationOr(props.NoncurrentVersionExpiration, awscdk.Duration_Days, 30)
+	r.logExpiration = durationOr(props.LogExpiration, awscdk.Duration_Days, 90)
 	r.logRetention = props.LogRetention
 	if r.logRetention == "" {
 		r.logRetention = awslogs.RetentionDays_ONE_MONTH
@@ -359,7 +382,7 @@ func resolve(props *StaticSiteWithApiProps, region string) (*resolved, error) {
 		if err != nil {
 			return r, err
 		}
-		plan.retentionDays = floatOr(f.SupersededRetentionDays, 7)
+		plan.retention = durationOr(f.SupersededRetention, awscdk.Duration_Days, 7)
 		r.upload = plan
 	}
 	return r, nil
@@ -380,8 +403,17 @@ func (r *resolved) validate() error {
 	if !unresolved(r.stageName) && !stagePattern.MatchString(r.stageName) {
 		add("StageName %q is invalid: use 1-128 letters, digits, '-' or '_', for example \"prod\"", r.stageName)
 	}
-	if r.readTimeout < IntegrationTimeoutSeconds || r.readTimeout > 180 {
-		add("OriginReadTimeoutSeconds %v is out of range: use %d to 180 (CloudFront would answer 504 before API Gateway's %d s integration timeout; above 60 needs a quota increase)", r.readTimeout, IntegrationTimeoutSeconds, IntegrationTimeoutSeconds)
+	if sec, known := seconds(r.readTimeout); known && (sec < IntegrationTimeoutSeconds || sec > 180 || sec != math.Trunc(sec)) {
+		add("OriginReadTimeout %s is out of range: use whole seconds from %d to 180, such as awscdk.Duration_Seconds(jsii.Number(30)) (below %d s CloudFront answers 504 before API Gateway's integration timeout; above 60 s needs a quota increase)",
+			*r.readTimeout.ToHumanString(), IntegrationTimeoutSeconds, IntegrationTimeoutSeconds)
+	}
+	switch r.removal {
+	case awscdk.RemovalPolicy_DESTROY, awscdk.RemovalPolicy_RETAIN, awscdk.RemovalPolicy_RETAIN_ON_UPDATE_OR_DELETE:
+	default:
+		add("RemovalPolicy awscdk.RemovalPolicy_%s is not supported: S3 buckets and log groups have no snapshots; use awscdk.RemovalPolicy_RETAIN or awscdk.RemovalPolicy_DESTROY", r.removal)
+	}
+	if bp := r.BucketProps; bp != nil && bp.RemovalPolicy != "" && r.RemovalPolicy != "" && bp.RemovalPolicy != r.RemovalPolicy {
+		add("RemovalPolicy (awscdk.RemovalPolicy_%s) and BucketProps.RemovalPolicy (awscdk.RemovalPolicy_%s) differ: set RemovalPolicy only, it covers the bucket too", r.RemovalPolicy, bp.RemovalPolicy)
 	}
 	if r.Bucket != nil && r.BucketProps != nil {
 		add("Bucket and BucketProps are both set: pass an existing Bucket or BucketProps for a new one, not both")
@@ -405,8 +437,8 @@ func (r *resolved) validate() error {
 		if bp.AccessControl != "" && bp.AccessControl != awss3.BucketAccessControl_PRIVATE {
 			add("BucketProps.AccessControl %q is not supported: the site bucket is private and has ACLs turned off; remove it", bp.AccessControl)
 		}
-		if bp.AutoDeleteObjects != nil && *bp.AutoDeleteObjects && bp.RemovalPolicy != awscdk.RemovalPolicy_DESTROY {
-			add("BucketProps.AutoDeleteObjects needs BucketProps.RemovalPolicy set to awscdk.RemovalPolicy_DESTROY")
+		if bp.AutoDeleteObjects != nil && *bp.AutoDeleteObjects && r.removal != awscdk.RemovalPolicy_DESTROY {
+			add("BucketProps.AutoDeleteObjects needs RemovalPolicy set to awscdk.RemovalPolicy_DESTROY (objects are emptied only to delete the bucket)")
 		}
 	}
 	hasDomains := r.hasDomains()
@@ -494,14 +526,14 @@ func (r *resolved) validateSecurity() []error {
 	if !r.accessLogs && r.LogBucket != nil {
 		add("LogBucket is set but AccessLogs is false: remove LogBucket, or turn AccessLogs on")
 	}
-	if props := r.NoncurrentVersionExpirationDays; props != nil && !r.versioned() {
-		add("NoncurrentVersionExpirationDays is set but the site bucket is not versioned: set BucketProps.Versioned, or remove it")
+	if r.NoncurrentVersionExpiration != nil && !r.versioned() {
+		add("NoncurrentVersionExpiration is set but the site bucket is not versioned: set BucketProps.Versioned, or remove it")
 	}
-	if r.noncurrentDays < 1 || r.noncurrentDays != math.Trunc(r.noncurrentDays) {
-		add("NoncurrentVersionExpirationDays %v must be a whole number of days from 1", r.noncurrentDays)
+	if err := wholeDays("NoncurrentVersionExpiration", r.noncurrent); err != nil {
+		errs = append(errs, err)
 	}
-	if r.logExpirationDays < 1 {
-		add("LogExpirationDays %v must be at least 1", r.logExpirationDays)
+	if err := wholeDays("LogExpiration", r.logExpiration); err != nil {
+		errs = append(errs, err)
 	}
 	if !slices.Contains(slices.Collect(maps.Values(RetentionByDays)), r.logRetention) && r.logRetention != awslogs.RetentionDays_INFINITE {
 		add("LogRetention %q is not a CloudWatch Logs retention period; use an awslogs.RetentionDays constant such as awslogs.RetentionDays_ONE_MONTH", r.logRetention)
@@ -538,6 +570,33 @@ func (r *resolved) hasDomains() bool { return r.DomainNames != nil && len(*r.Dom
 // into aws-cdk-lib for every value checked. Validation checks what a token
 // leaves literal and nothing else.
 func unresolved(s string) bool { return strings.Contains(s, "${Token[") }
+
+// durationOr is d, or unit(def) when d is nil.
+func durationOr(d awscdk.Duration, unit func(*float64) awscdk.Duration, def float64) awscdk.Duration {
+	if d == nil {
+		return unit(&def)
+	}
+	return d
+}
+
+// seconds is d in seconds, fractions kept, and whether it is known: a
+// duration made from a token is known only at deploy, and not validated.
+func seconds(d awscdk.Duration) (float64, bool) {
+	if *d.IsUnresolved() {
+		return 0, false
+	}
+	return *d.ToSeconds(&awscdk.TimeConversionOptions{Integral: jsii.Bool(false)}), true
+}
+
+// wholeDays reports a known duration that is not a whole number of days,
+// at least one, as the S3 lifecycle rules that take it need.
+func wholeDays(prop string, d awscdk.Duration) error {
+	sec, known := seconds(d)
+	if days := sec / 86400; known && (days < 1 || days != math.Trunc(days)) {
+		return fmt.Errorf("%s %s must be a whole number of days from 1, such as awscdk.Duration_Days(jsii.Number(30))", prop, *d.ToHumanString())
+	}
+	return nil
+}
 
 func floatOr(p *float64, def float64) float64 {
 	if p == nil {

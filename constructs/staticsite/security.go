@@ -62,7 +62,7 @@ func newSiteHeadersPolicy(scope constructs.Construct, r *resolved) awscloudfront
 // value never changes (pitfall secret-rotation): a rotation therefore makes
 // a new secret, which changes both references in one deploy, and each
 // secret refuses any change of its value.
-func originVerification(scope constructs.Construct, r *resolved, api awsapigateway.RestApi) (map[string]*string, awssecretsmanager.Secret, awsapigateway.UsagePlan) {
+func originVerification(scope constructs.Construct, r *resolved, api awsapigateway.RestApi) originAccess {
 	plan := api.AddUsagePlan(jsii.String("CloudFrontOnly"), &awsapigateway.UsagePlanProps{
 		Description: jsii.String("Requests that came through CloudFront"),
 		ApiStages:   &[]*awsapigateway.UsagePlanPerApiStage{{Api: api, Stage: api.DeploymentStage()}},
@@ -71,18 +71,27 @@ func originVerification(scope constructs.Construct, r *resolved, api awsapigatew
 			BurstLimit: jsii.Number(r.burst),
 		},
 	})
-	var secret awssecretsmanager.Secret
+	access := originAccess{plan: plan}
 	var value *string
 	for _, gen := range liveGenerations(r.secretGeneration) {
-		secret = newOriginSecret(scope, gen)
-		value = secret.SecretValue().UnsafeUnwrap()
-		key := api.AddApiKey(jsii.String("OriginVerifyKey"+generationSuffix(gen)), &awsapigateway.ApiKeyOptions{
+		access.secret = newOriginSecret(scope, gen)
+		value = access.secret.SecretValue().UnsafeUnwrap()
+		access.key = api.AddApiKey(jsii.String("OriginVerifyKey"+generationSuffix(gen)), &awsapigateway.ApiKeyOptions{
 			Value:       value,
 			Description: jsii.String(fmt.Sprintf("Sent by CloudFront only (%s origin header), generation %d", OriginVerifyHeader, gen)),
 		})
-		plan.AddApiKey(key, nil)
+		plan.AddApiKey(access.key, nil)
 	}
-	return map[string]*string{OriginVerifyHeader: value}, secret, plan
+	access.headers = map[string]*string{OriginVerifyHeader: value}
+	return access
+}
+
+// originAccess is what lets CloudFront, and only CloudFront, call the API.
+type originAccess struct {
+	headers map[string]*string // the origin custom headers CloudFront sends
+	secret  awssecretsmanager.Secret
+	key     awsapigateway.IApiKey // the current generation's
+	plan    awsapigateway.UsagePlan
 }
 
 // liveGenerations are the generations whose keys API Gateway accepts: the

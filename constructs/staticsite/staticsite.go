@@ -7,6 +7,9 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3deployment"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
@@ -29,6 +32,12 @@ type StaticSiteWithApi struct {
 	apiPrefix    string
 	deployments  []awss3deployment.BucketDeployment
 	originSecret awssecretsmanager.Secret
+	apiKey       awsapigateway.IApiKey
+	usagePlan    awsapigateway.UsagePlan
+	account      awsapigateway.CfnAccount
+	records      []awsroute53.CfnRecordSet
+	execLogs     awslogs.ILogGroup
+	execLogsName string
 }
 
 // NewStaticSiteWithApi validates props and creates the site. Invalid props
@@ -47,13 +56,14 @@ func NewStaticSiteWithApi(scope constructs.Construct, id *string, props *StaticS
 	s.logBucket = newLogBucket(s, r)
 	s.bucket = newBucket(s, r, s.logBucket)
 	adoptAutoDeleteLogs(s, r)
-	api, originHeaders, secret, plan := newApi(s, r)
-	s.api, s.originSecret = api, secret
-	newExecutionLogs(s, r, api)
+	api, access := newApi(s, r)
+	s.api, s.originSecret, s.apiKey, s.usagePlan = api, access.secret, access.key, access.plan
+	s.execLogsName = newExecutionLogs(s, r, api)
 	if r.ApiGatewayCloudWatchRole == nil || *r.ApiGatewayCloudWatchRole {
 		// A stage with execution logging cannot be created before the
 		// account has its CloudWatch role.
-		s.api.DeploymentStage().Node().AddDependency(s.accountSetting())
+		s.account = s.accountSetting()
+		s.api.DeploymentStage().Node().AddDependency(s.account)
 	}
 	s.spaFunction = newSpaFunction(s)
 	if r.WafPreset != nil {
@@ -68,12 +78,15 @@ func NewStaticSiteWithApi(scope constructs.Construct, id *string, props *StaticS
 			})
 		}
 	}
-	s.distribution = newDistribution(s, r, s.bucket, s.logBucket, s.api, originHeaders, s.spaFunction)
+	s.distribution = newDistribution(s, r, s.bucket, s.logBucket, s.api, access.headers, s.spaFunction)
 	// API Gateway must accept a new generation's key before CloudFront
 	// starts sending it (pitfall secret-rotation).
-	s.distribution.Node().AddDependency(plan)
+	s.distribution.Node().AddDependency(access.plan)
+	if r.Bucket != nil {
+		s.explainImportedBucket()
+	}
 	if r.HostedZone != nil {
-		newAliasRecords(s, r, s.distribution)
+		s.records = newAliasRecords(s, r, s.distribution)
 	}
 	domain := s.distribution.DistributionDomainName()
 	if names := derefAll(r.DomainNames); len(names) > 0 {
@@ -127,3 +140,114 @@ func (s *StaticSiteWithApi) OriginSecret() awssecretsmanager.ISecret { return s.
 // Deployments are the uploads of Frontend.SourceDir, the HTML one (which
 // invalidates CloudFront) first; none when Frontend is not set.
 func (s *StaticSiteWithApi) Deployments() []awss3deployment.BucketDeployment { return s.deployments }
+
+// OriginApiKey is the API key of the current origin-secret generation:
+// the usage plan's key whose value is OriginSecret.
+func (s *StaticSiteWithApi) OriginApiKey() awsapigateway.IApiKey { return s.apiKey }
+
+// UsagePlan is the plan that admits only requests carrying an origin API
+// key, with the stage's throttling limits.
+func (s *StaticSiteWithApi) UsagePlan() awsapigateway.UsagePlan { return s.usagePlan }
+
+// ApiGatewayAccount is API Gateway's account-level CloudWatch role setting
+// that the site's stack holds (one per stack, shared by its sites); nil
+// when ApiGatewayCloudWatchRole is false.
+func (s *StaticSiteWithApi) ApiGatewayAccount() awsapigateway.CfnAccount { return s.account }
+
+// AliasRecords are the A and AAAA records made in HostedZone, two per
+// domain name; none without HostedZone.
+func (s *StaticSiteWithApi) AliasRecords() []awsroute53.CfnRecordSet { return s.records }
+
+// WebAcl is the AWS::WAFv2::WebACL that WafPreset creates; nil without
+// WafPreset. Its ARN is WebAcl().GetAtt("Arn").
+func (s *StaticSiteWithApi) WebAcl() awscdk.CfnResource {
+	acl, _ := s.Node().TryFindChild(jsii.String("WebAcl")).(awscdk.CfnResource)
+	return acl
+}
+
+// SiteHeadersPolicy is the response headers policy of the default (S3)
+// behavior: HSTS, ContentSecurityPolicy and the other security headers.
+func (s *StaticSiteWithApi) SiteHeadersPolicy() awscloudfront.ResponseHeadersPolicy {
+	return s.Node().FindChild(jsii.String("SiteHeaders")).(awscloudfront.ResponseHeadersPolicy)
+}
+
+// ApiHeadersPolicy is the response headers policy of the API behavior: the
+// CORS answer for Cors and the security headers.
+func (s *StaticSiteWithApi) ApiHeadersPolicy() awscloudfront.ResponseHeadersPolicy {
+	return s.Node().FindChild(jsii.String("ApiHeaders")).(awscloudfront.ResponseHeadersPolicy)
+}
+
+// ApiAccessLogs is the CloudWatch log group of the API stage's access logs.
+func (s *StaticSiteWithApi) ApiAccessLogs() awslogs.LogGroup {
+	return s.Node().FindChild(jsii.String("ApiAccessLogs")).(awslogs.LogGroup)
+}
+
+// ApiExecutionLogs is the log group API Gateway writes the stage's
+// execution logs to. API Gateway names it; the construct creates it (or
+// adopts it) with a retention through a custom resource, so it is
+// referenced by name. Make what uses it depend on the site.
+func (s *StaticSiteWithApi) ApiExecutionLogs() awslogs.ILogGroup {
+	if s.execLogs == nil {
+		s.execLogs = awslogs.LogGroup_FromLogGroupName(s, jsii.String("ApiExecutionLogsGroup"), &s.execLogsName)
+	}
+	return s.execLogs
+}
+
+// UploadLogs is the log group of the Lambda function that uploads
+// Frontend.SourceDir; nil without Frontend.
+func (s *StaticSiteWithApi) UploadLogs() awslogs.LogGroup {
+	logs, _ := s.Node().TryFindChild(jsii.String("UploadLogs")).(awslogs.LogGroup)
+	return logs
+}
+
+// OriginAccessStatement is the bucket-policy statement that lets this
+// site's distribution, and nothing else, read the site bucket through
+// Origin Access Control: s3:GetObject on every object, for CloudFront's
+// service principal, on the condition that AWS:SourceArn is the
+// distribution. The construct adds it to a bucket it creates or is given
+// as an awss3.Bucket. An imported bucket's policy (awss3.Bucket_FromBucketName
+// and the like) cannot be changed from here: add the statement where the
+// bucket is managed, or CloudFront gets AccessDenied for every file. A
+// bucket encrypted with a customer-managed KMS key also needs kms:Decrypt
+// for the same principal and condition in the key's policy.
+func (s *StaticSiteWithApi) OriginAccessStatement() awsiam.PolicyStatement {
+	return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String("AllowCloudFrontServicePrincipalReadOnly"),
+		Effect:     awsiam.Effect_ALLOW,
+		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("cloudfront.amazonaws.com"), nil)},
+		Actions:    jsii.Strings("s3:GetObject"),
+		Resources:  jsii.Strings(*s.bucket.ArnForObjects(jsii.String("*"))),
+		Conditions: &map[string]interface{}{
+			"StringEquals": map[string]interface{}{"AWS:SourceArn": s.distribution.DistributionArn()},
+		},
+	})
+}
+
+// importedBucketWarning is the id of the warning for an imported Bucket.
+const importedBucketWarning = "staticsite:imported-bucket-policy"
+
+// explainImportedBucket replaces aws-cdk-lib's warning for an imported
+// bucket, which points at another module's README, with one that says
+// what to add where. A bucket construct of this app gets the statement
+// from aws-cdk-lib and no warning.
+func (s *StaticSiteWithApi) explainImportedBucket() {
+	const cdkWarning = "@aws-cdk/aws-cloudfront-origins:updateImportedBucketPolicyOac"
+	if _, owned := s.bucket.(awss3.Bucket); owned {
+		return
+	}
+	awscdk.Annotations_Of(s.distribution).AcknowledgeWarning(jsii.String(cdkWarning), jsii.String("replaced by "+importedBucketWarning))
+	awscdk.Annotations_Of(s).AddWarningV2(jsii.String(importedBucketWarning), jsii.String(fmt.Sprintf(
+		"[s3-origin] Bucket %s is imported, so its policy cannot be changed here and CloudFront cannot read it yet (every file would be AccessDenied). "+
+			"Fix: where the bucket is managed, add the statement of site.OriginAccessStatement() to its policy: allow s3:GetObject on %s/* "+
+			"to the service principal cloudfront.amazonaws.com with the condition StringEquals AWS:SourceArn = this distribution's ARN (site.Distribution().DistributionArn()).",
+		*s.bucket.Node().Path(), "arn:aws:s3:::"+bucketNameOrToken(s.bucket))))
+}
+
+// bucketNameOrToken is the bucket's name, or "<bucket>" when it is known
+// only at deploy.
+func bucketNameOrToken(b awss3.IBucket) string {
+	if name := *b.BucketName(); !unresolved(name) {
+		return name
+	}
+	return "<bucket>"
+}

@@ -1,4 +1,20 @@
-package stacks
+// Package golambda bundles a Go main package as an AWS Lambda function's
+// code for the provided.al2023 runtime on arm64, with a local `go build`:
+// no Docker, no image pull, and the same asset hash on every machine.
+//
+//	code, err := golambda.Code(moduleRoot, "./backend/lambda")
+//	fn := awslambda.NewFunction(stack, jsii.String("Api"), &awslambda.FunctionProps{
+//		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
+//		Architecture: awslambda.Architecture_ARM_64(),
+//		Handler:      jsii.String("bootstrap"),
+//		Code:         code,
+//	})
+//
+// aws-cdk-lib's Go bundling lives in the alpha module
+// awscdklambdagoalpha, which needs Docker unless Go is installed and is
+// not always served by the Go module proxy; this package needs only the Go
+// toolchain that builds the CDK app itself.
+package golambda
 
 import (
 	"crypto/sha256"
@@ -27,14 +43,15 @@ var goBuildFlags = []string{"build", "-tags", "lambda.norpc", "-trimpath", "-bui
 
 var goBuildEnv = []string{"GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0"}
 
-// GoLambdaCode bundles the Go package pkg (relative to the module root, e.g.
-// "./backend/lambda") as a provided.al2023 arm64 "bootstrap" with a local
-// `go build`: no Docker. The asset hash is computed from the build inputs,
-// not from the binary, so it is the same on every machine and changes
-// exactly when the code does: the Go files (tests aside) under the
-// package's parent folder (backend/, which also holds the handler the
-// Lambda imports), go.mod, go.sum and the build settings.
-func GoLambdaCode(moduleRoot, pkg string) (awslambda.Code, error) {
+// Code bundles the Go main package pkg (relative to moduleRoot, the folder
+// of its go.mod, e.g. "./backend/lambda") as a provided.al2023 arm64
+// "bootstrap" with a local `go build`. The asset hash is computed from the
+// build inputs, not from the binary, so it is the same on every machine
+// and changes exactly when the code does: the Go files (tests aside) under
+// the package's parent folder (which should hold the packages it imports
+// from the module, as backend/ does), go.mod, go.sum and the build
+// settings. A failed build stops synth with the compiler's output.
+func Code(moduleRoot, pkg string) (awslambda.Code, error) {
 	srcDir := filepath.Join(moduleRoot, filepath.FromSlash(strings.TrimPrefix(pkg, "./")))
 	hash, err := cachedSourceHash(moduleRoot, filepath.Dir(srcDir))
 	if err != nil {
