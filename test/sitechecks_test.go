@@ -588,17 +588,22 @@ func TestSitechecksAddTo(t *testing.T) {
 	ours, err := stacks.NewSiteStack(app, "Ours", &stacks.SiteStackProps{EnvName: "prod", Config: ec, ModuleRoot: repoRoot(t)})
 	require.NoError(t, err)
 	sitechecks.New(nil).AddTo(broken, ours)
+	// A backend allowed 45 s: CloudFront's 30 s read timeout is too short.
+	slow := awscdk.NewStack(app, jsii.String("Slow"), &awscdk.StackProps{Env: testEnv})
+	scSite(slow, scVariant{})
+	sitechecks.New(&sitechecks.Options{IntegrationTimeout: awscdk.Duration_Seconds(jsii.Number(45))}).AddTo(slow)
 	found := scSynth(t, app)
 	require.Equal(t, []string{"api-cached:warning", "edge-methods:error"}, scKeys(found["Broken"]))
 	require.Empty(t, found["Ours"])
+	require.Equal(t, []string{"origin-timeout:warning"}, scKeys(found["Slow"]))
 }
 
 func TestSitechecksOptionsAreValidated(t *testing.T) {
 	require.PanicsWithError(t,
 		"sitechecks.New: ApiDomainNames: \"https://api.example.com\" is not a host name; write it like \"api.example.com\"\n"+
-			"IntegrationTimeoutSeconds -1 must be above 0; leave it nil for 29 s",
+			"IntegrationTimeout 0 minutes must be above 0; leave it nil for 29 seconds",
 		func() {
-			sitechecks.New(&sitechecks.Options{ApiDomainNames: jsii.Strings("https://api.example.com"), IntegrationTimeoutSeconds: jsii.Number(-1)})
+			sitechecks.New(&sitechecks.Options{ApiDomainNames: jsii.Strings("https://api.example.com"), IntegrationTimeout: awscdk.Duration_Minutes(jsii.Number(0))})
 		})
 }
 

@@ -203,7 +203,7 @@ func writeText(w io.Writer, rep smoke.Report) {
 		}
 		summary := fmt.Sprintf("FAILED: %d of %d checks", failed, len(rep.Checks))
 		if len(ids) > 0 {
-			summary += "; pitfalls: " + strings.Join(ids, ", ") + " (see Troubleshooting in README.md)"
+			summary += "; pitfalls: " + strings.Join(ids, ", ") + " (see docs/PITFALLS.md)"
 		}
 		fmt.Fprintln(w, summary)
 	}

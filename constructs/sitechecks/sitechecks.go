@@ -24,11 +24,12 @@ type Options struct {
 	// Default: none; only execute-api domains and RestApis of the stack count.
 	ApiDomainNames *[]*string
 
-	// IntegrationTimeoutSeconds is the longest time API Gateway may take to
+	// IntegrationTimeout is the longest time API Gateway may take to
 	// answer; an API origin whose read timeout is shorter gets the
 	// origin-timeout warning.
-	// Default: 29, or the largest TimeoutInMillis of the API's integrations.
-	IntegrationTimeoutSeconds *float64
+	// Default: 29 seconds, or the largest TimeoutInMillis of the API's
+	// integrations.
+	IntegrationTimeout awscdk.Duration
 }
 
 func (o *Options) config() (config, error) {
@@ -47,11 +48,15 @@ func (o *Options) config() (config, error) {
 			}
 		}
 	}
-	if t := o.IntegrationTimeoutSeconds; t != nil {
-		if *t <= 0 {
-			errs = append(errs, fmt.Errorf("IntegrationTimeoutSeconds %v must be above 0; leave it nil for 29 s", *t))
+	if t := o.IntegrationTimeout; t != nil {
+		switch {
+		case *t.IsUnresolved():
+			errs = append(errs, errors.New("IntegrationTimeout must be a literal duration, not a token: the checks compare it at synth"))
+		case *t.ToMilliseconds(nil) <= 0:
+			errs = append(errs, fmt.Errorf("IntegrationTimeout %s must be above 0; leave it nil for 29 seconds", *t.ToHumanString()))
+		default:
+			cfg.integrationTimeout = *t.ToMilliseconds(nil) / 1000
 		}
-		cfg.integrationTimeout = *t
 	}
 	return cfg, errors.Join(errs...)
 }
