@@ -1,8 +1,13 @@
 // Command preview serves a site folder and the real API handler on one
-// local origin, split like the CloudFront distribution: requests under
-// -api-prefix go to apihandler.Handle through an API Gateway proxy-event
-// adapter, /config.json is generated, and every other path is served from
-// -dir with the SPA rewrite rule of the viewer-request function.
+// local origin, split like the CloudFront distribution (internal/preview):
+// requests under -api-prefix go to apihandler.Handle through an API
+// Gateway proxy-event adapter, and every other path is served from -dir
+// with the SPA rewrite rule of the viewer-request function, each file with
+// the Content-Type and Cache-Control the deployment uploads it with.
+// /config.json is generated with the body the deployment writes: with
+// -env naming an environment of cdk.json, its "environment" and
+// frontendConfig, as the app builds it (only siteUrl is the preview's
+// own), and -dir defaults to that environment's webDir.
 //
 //	go run ./cmd/preview                      # http://127.0.0.1:8080, ./web
 //	go run ./cmd/preview -dir frontend/dist -env dev
@@ -21,12 +26,16 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"strings"
+	"path/filepath"
 	"syscall"
 	"time"
 
 	"github.com/one-origin/staticsitewithapi/internal/preview"
+	"github.com/one-origin/staticsitewithapi/internal/routing"
 )
+
+// localEnv is the -env that names no environment of cdk.json.
+const localEnv = "local"
 
 func main() {
 	if err := run(os.Args[1:]); err != nil {
@@ -36,37 +45,16 @@ func main() {
 }
 
 func run(args []string) error {
-	fs := flag.NewFlagSet("preview", flag.ContinueOnError)
-	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
-	dir := fs.String("dir", "web", "site folder to serve, e.g. frontend/dist")
-	prefix := fs.String("api-prefix", "/api", "path prefix served by the API (like the construct's ApiPrefix)")
-	env := fs.String("env", "local", `"environment" written to /config.json`)
-	csp := fs.String("csp", "", `Content-Security-Policy for static responses, e.g. "default-src 'self'" (default none)`)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
-	}
-	if info, err := os.Stat(*dir); err != nil || !info.IsDir() {
-		return fmt.Errorf("-dir %q is not a folder (build the frontend first, or run from the repository root)", *dir)
-	}
-	if p := strings.Trim(*prefix, "/"); p == "" || strings.ContainsAny(p, "*?#") {
-		return fmt.Errorf("-api-prefix %q is invalid: use a path such as /api", *prefix)
-	}
-
-	ln, err := net.Listen("tcp", *addr)
+	opts, addr, err := parse(args)
 	if err != nil {
 		return err
 	}
-	siteURL := "http://" + displayHost(ln.Addr())
-	h := preview.New(preview.Options{
-		Dir:                   *dir,
-		ApiPrefix:             *prefix,
-		Env:                   *env,
-		SiteURL:               siteURL,
-		ContentSecurityPolicy: *csp,
-	})
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	opts.SiteURL = "http://" + displayHost(ln.Addr())
+	h := preview.New(opts)
 	srv := &http.Server{Handler: logRequests(h), ReadHeaderTimeout: 10 * time.Second}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -78,11 +66,67 @@ func run(args []string) error {
 		_ = srv.Shutdown(shutdown)
 	}()
 
-	log.Printf("serving %s at %s (API under %s/, environment %q); Ctrl-C stops", *dir, siteURL, "/"+strings.Trim(*prefix, "/"), *env)
+	log.Printf("serving %s at %s (API under %s/, environment %q); Ctrl-C stops", opts.Dir, opts.SiteURL, opts.ApiPrefix, opts.Env)
 	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
+}
+
+// parse reads the flags into the preview's options, checked, and the
+// address to listen on.
+func parse(args []string) (preview.Options, string, error) {
+	fs := flag.NewFlagSet("preview", flag.ContinueOnError)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	dir := fs.String("dir", "web", "site folder to serve, e.g. frontend/dist (default: the -env environment's webDir, else web)")
+	prefix := fs.String("api-prefix", routing.DefaultPrefix, "path prefix served by the API (the construct's ApiPrefix, under its rule)")
+	env := fs.String("env", localEnv, `environment: "environment" in /config.json; an environment of -cdk-json also adds its frontendConfig and sets the default -dir`)
+	cdkJSON := fs.String("cdk-json", "cdk.json", "the app's cdk.json, read for -env")
+	csp := fs.String("csp", "", `Content-Security-Policy for static responses, e.g. "default-src 'self'" (default none)`)
+	if err := fs.Parse(args); err != nil {
+		return preview.Options{}, "", err
+	}
+	if fs.NArg() > 0 {
+		return preview.Options{}, "", fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if err := routing.ValidatePrefix(*prefix); err != nil {
+		return preview.Options{}, "", fmt.Errorf("-api-prefix %q is invalid: %w", *prefix, err)
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+
+	var runtime map[string]any
+	if *env != localEnv {
+		e, err := preview.LoadEnvironment(*cdkJSON, *env)
+		if err != nil {
+			return preview.Options{}, "", fmt.Errorf("-env %q: %w (use -env %s for none)", *env, err, localEnv)
+		}
+		runtime = e.FrontendConfig
+		// The folder the environment uploads, relative to the app's root,
+		// where cdk.json is; web/ when it names none, as in the app. An
+		// environment that uploads nothing ("") keeps the default.
+		if !set["dir"] && (e.WebDir == nil || *e.WebDir != "") {
+			d := "web"
+			if e.WebDir != nil {
+				d = *e.WebDir
+			}
+			if !filepath.IsAbs(d) {
+				d = filepath.Join(filepath.Dir(*cdkJSON), d)
+			}
+			*dir = d
+		}
+	}
+	opts := preview.Options{
+		Dir:                   *dir,
+		ApiPrefix:             *prefix,
+		Env:                   *env,
+		RuntimeConfig:         runtime,
+		ContentSecurityPolicy: *csp,
+	}
+	if err := opts.Validate(); err != nil {
+		return preview.Options{}, "", err
+	}
+	return opts, *addr, nil
 }
 
 // displayHost turns a wildcard listen address into one a browser can open.

@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3deployment"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/one-origin/staticsitewithapi/internal/upload"
 )
 
 // newDeployments uploads the frontend folder as planned and writes
@@ -50,16 +52,13 @@ func newDeployments(scope constructs.Construct, r *resolved, bucket awss3.IBucke
 		return jsii.Strings("*"), jsii.Strings(keys...)
 	}
 
-	config := map[string]interface{}{}
+	// The body the preview server serves too; apiBase is relative, so the
+	// same build works on every domain (pitfall absolute-base-url).
+	var runtime map[string]any
 	if f.RuntimeConfig != nil {
-		for k, v := range *f.RuntimeConfig {
-			config[k] = v
-		}
+		runtime = *f.RuntimeConfig
 	}
-	// Relative, so the same build works on every domain (pitfall
-	// absolute-base-url).
-	config["apiBase"] = r.apiPrefix
-	config["siteUrl"] = siteUrl
+	config := upload.Config(runtime, r.apiPrefix, siteUrl)
 	exclude, include := only([]string{configKey})
 	var before []constructs.IDependable
 	before = append(before, deploy("UploadConfig", &awss3deployment.BucketDeploymentProps{
@@ -68,7 +67,7 @@ func newDeployments(scope constructs.Construct, r *resolved, bucket awss3.IBucke
 		Include:      include,
 		Prune:        jsii.Bool(false),
 		CacheControl: &[]awss3deployment.CacheControl{awss3deployment.CacheControl_FromString(jsii.String(CacheRevalidate))},
-		ContentType:  jsii.String("application/json"),
+		ContentType:  jsii.String(upload.ConfigContentType),
 	}))
 
 	owned := []string{configKey}

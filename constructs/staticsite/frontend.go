@@ -2,16 +2,14 @@ package staticsite
 
 import (
 	"fmt"
-	"io/fs"
 	"math"
 	"os"
-	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 
-	"github.com/one-origin/staticsitewithapi/internal/routing"
+	"github.com/one-origin/staticsitewithapi/internal/upload"
 )
 
 // FrontendOptions uploads a local folder (a built SPA such as Vite's dist/)
@@ -55,47 +53,25 @@ type FrontendOptions struct {
 	SupersededRetentionDays *float64
 }
 
-// Cache-Control values, by how a file may change between deploys.
+// Cache-Control values, by how a file may change between deploys. Which
+// file gets which, and which Content-Type is set explicitly, is decided in
+// internal/upload, which the preview server shares.
 const (
 	// CacheRevalidate is for files whose name never changes but whose
 	// content does: HTML and config.json. Browsers and CloudFront check
 	// back every time (pitfall stale-frontend).
-	CacheRevalidate = "no-cache"
+	CacheRevalidate = upload.CacheRevalidate
 	// CacheImmutable is for files whose name carries a content hash: a new
 	// build gives them a new name, so the old content never goes stale.
-	CacheImmutable = "public, max-age=31536000, immutable"
+	CacheImmutable = upload.CacheImmutable
 	// CacheModerate is for other assets (favicon, images without a hash):
 	// an hour in browsers; CloudFront's copy is invalidated on deploy.
-	CacheModerate = "public, max-age=3600"
+	CacheModerate = upload.CacheModerate
 )
-
-// contentTypes are set explicitly where the upload's own guess could be
-// wrong. The upload Lambda runs the AWS CLI on Python 3.13, whose mimetypes
-// table gets .html, .js, .css, .json and .svg right, so those are left to
-// it (each explicit type costs a BucketDeployment); for the newer types a
-// missing entry would mean binary/octet-stream, and a module script or
-// wasm module served that way does not load.
-var contentTypes = map[string]string{
-	".mjs":         "text/javascript; charset=utf-8",
-	".map":         "application/json",
-	".wasm":        "application/wasm",
-	".woff2":       "font/woff2",
-	".woff":        "font/woff",
-	".webmanifest": "application/manifest+json",
-}
 
 // GuessedContentTypes are the extensions whose Content-Type the upload
 // guesses, and what it guesses (Python's mimetypes, as the AWS CLI uses it).
-var GuessedContentTypes = map[string][]string{
-	".html": {"text/html"},
-	".js":   {"text/javascript", "application/javascript"},
-	".css":  {"text/css"},
-	".json": {"application/json"},
-	".svg":  {"image/svg+xml"},
-}
-
-// htmlContentType is set on HTML, which has its own upload anyway.
-const htmlContentType = "text/html; charset=utf-8"
+var GuessedContentTypes = upload.GuessedContentTypes
 
 // uploadGroup is a set of files uploaded with one Cache-Control and one
 // Content-Type by one BucketDeployment. Each key belongs to exactly one
@@ -122,62 +98,42 @@ type uploadPlan struct {
 	retentionDays float64
 }
 
-const configKey = "config.json"
+const configKey = upload.ConfigKey
 
 // htmlGroup is the group uploaded last, with the invalidation.
-const htmlGroup = "Html"
+const htmlGroup = string(upload.ClassHTML)
 
 // maxInvalidationPaths: beyond this many paths one "/*" is cheaper.
 const maxInvalidationPaths = 15
 
-// planUpload walks dir and assigns every file to a group.
+// planUpload walks dir and assigns every file to a group, as
+// upload.Decide classes it.
 func planUpload(dir string, hashed func(key string) bool) (*uploadPlan, error) {
-	byKey := map[[2]string]*uploadGroup{}
-	var html uploadGroup
-	plan := &uploadPlan{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, err := filepath.Rel(dir, p)
-		if err != nil {
-			return err
-		}
-		key := filepath.ToSlash(rel)
-		if key == configKey {
-			return nil
-		}
-		if strings.ContainsAny(key, "*?[]") {
-			return fmt.Errorf("Frontend.SourceDir: file %q has a name with * ? [ or ], which the upload's filters treat as patterns; rename it", key)
-		}
-		ext := strings.ToLower(path.Ext(key))
-		contentType := contentTypes[ext]
-		if ct, ok := routing.FileContentTypes["/"+key]; ok {
-			contentType = ct
-		}
-		switch {
-		case ext == ".html":
-			html.files = append(html.files, key)
-			plan.invalidate = append(plan.invalidate, "/"+key)
-		case hashed(key):
-			addTo(byKey, "Immutable", CacheImmutable, contentType, key)
-		case contentType != "":
-			addTo(byKey, "Moderate", CacheModerate, contentType, key)
-			plan.invalidate = append(plan.invalidate, "/"+key)
-		default:
-			plan.rest = append(plan.rest, key)
-			plan.invalidate = append(plan.invalidate, "/"+key)
-		}
-		return nil
-	})
+	keys, err := upload.Keys(dir)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("Frontend.SourceDir: %w", err)
+	}
+	byKey := map[[2]string]*uploadGroup{}
+	html := uploadGroup{name: htmlGroup, cacheControl: CacheRevalidate, contentType: upload.HTMLContentType}
+	plan := &uploadPlan{}
+	for _, key := range keys {
+		o := upload.Decide(key, hashed)
+		switch o.Class {
+		case upload.ClassHTML:
+			html.files = append(html.files, key)
+		case upload.ClassRest:
+			plan.rest = append(plan.rest, key)
+		default:
+			addTo(byKey, o, key)
+		}
+		if o.Invalidate {
+			plan.invalidate = append(plan.invalidate, "/"+key)
+		}
 	}
 	for _, g := range byKey {
 		plan.groups = append(plan.groups, *g)
 	}
 	slices.SortFunc(plan.groups, func(a, b uploadGroup) int { return strings.Compare(a.name, b.name) })
-	html.name, html.cacheControl, html.contentType = htmlGroup, CacheRevalidate, htmlContentType
 	plan.groups = append(plan.groups, html)
 	plan.invalidate = append(plan.invalidate, "/"+configKey)
 	slices.Sort(plan.invalidate)
@@ -192,11 +148,12 @@ func planUpload(dir string, hashed func(key string) bool) (*uploadPlan, error) {
 	return plan, nil
 }
 
-func addTo(groups map[[2]string]*uploadGroup, class, cacheControl, contentType, key string) {
-	k := [2]string{class, contentType}
+// addTo puts key into the group of its class and explicit Content-Type.
+func addTo(groups map[[2]string]*uploadGroup, o upload.Object, key string) {
+	k := [2]string{string(o.Class), o.ContentType}
 	g := groups[k]
 	if g == nil {
-		g = &uploadGroup{name: class + groupSuffix(contentType), cacheControl: cacheControl, contentType: contentType}
+		g = &uploadGroup{name: string(o.Class) + groupSuffix(o.ContentType), cacheControl: o.CacheControl, contentType: o.ContentType}
 		groups[k] = g
 	}
 	g.files = append(g.files, key)

@@ -18,6 +18,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/one-origin/staticsitewithapi/internal/routing"
 )
 
 const (
@@ -27,7 +29,7 @@ const (
 
 	// integrationTimeout is the REST API integration timeout (pitfall
 	// origin-timeout): a slower handler gets API Gateway's 504.
-	integrationTimeout = 29 * time.Second
+	integrationTimeout = routing.IntegrationTimeout
 )
 
 // serveAPI runs one request through the Lambda handler, as API Gateway's

@@ -2,13 +2,20 @@
 // split the way the CloudFront distribution splits them, so a frontend can
 // be tried (and tested in a browser) without deploying:
 //
-//   - requests under ApiPrefix + "/" (the API behavior's path pattern) go to
-//     a Lambda handler, through an adapter that builds the event API
-//     Gateway's REST proxy integration would send;
-//   - /config.json is generated, as the deployment writes it;
-//   - everything else is served from the folder after routing.Rewrite, the rule
-//     of the CloudFront viewer-request function; a missing file is a 403
-//     AccessDenied, as S3 with Origin Access Control answers.
+//   - requests go where routing.Route sends them, the distribution's
+//     routing table: under ApiPrefix + "/" (the API behavior's path
+//     pattern) to a Lambda handler, through an adapter that builds the
+//     event API Gateway's REST proxy integration would send; everything
+//     else to the folder, after routing.Rewrite, the rule of the
+//     CloudFront viewer-request function; a missing file is a 403
+//     AccessDenied, as S3 with Origin Access Control answers;
+//   - each file is served with the Content-Type and Cache-Control the
+//     deployment uploads it with (upload.Decide: explicit types as set,
+//     the others as the upload's AWS CLI guesses them from Python 3.13's
+//     mimetypes table);
+//   - /config.json is generated with the body the deployment writes
+//     (upload.Config), from Env and RuntimeConfig; only siteUrl differs:
+//     it is the preview's own origin.
 //
 // It is a development server: no TLS, no caching, no compression.
 //
@@ -18,7 +25,9 @@ package preview
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"strings"
@@ -26,6 +35,8 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/one-origin/staticsitewithapi/backend/apihandler"
+	"github.com/one-origin/staticsitewithapi/internal/routing"
+	"github.com/one-origin/staticsitewithapi/internal/upload"
 )
 
 // HandlerFunc is a Lambda handler for API Gateway REST (v1) proxy events,
@@ -39,16 +50,25 @@ type Options struct {
 	// Default: "web".
 	Dir string
 
-	// ApiPrefix is the path under which requests go to Handler, like the
-	// construct's ApiPrefix: the API gets ApiPrefix + "/..." and a bare
+	// ApiPrefix is the path under which requests go to Handler, the
+	// construct's ApiPrefix under the construct's rule
+	// (routing.ValidatePrefix): the API gets ApiPrefix + "/..." and a bare
 	// ApiPrefix is a static path, as with CloudFront's ApiPrefix + "/*"
-	// behavior. A trailing slash is ignored.
-	// Default: "/api".
+	// behavior.
+	// Default: routing.DefaultPrefix ("/api").
 	ApiPrefix string
 
-	// Env is the "environment" written to /config.json.
+	// Env is the "environment" written to /config.json, as the app
+	// (stacks) writes the environment's name.
 	// Default: "local".
 	Env string
+
+	// RuntimeConfig adds keys to /config.json, like the construct's
+	// Frontend.RuntimeConfig; they win over "environment", as the app's
+	// frontendConfig does (cmd/preview reads it from cdk.json). apiBase and
+	// siteUrl cannot be overridden.
+	// Default: no extra keys.
+	RuntimeConfig map[string]any
 
 	// SiteURL is the "siteUrl" written to /config.json.
 	// Default: the request's own origin, e.g. "http://127.0.0.1:8080".
@@ -70,48 +90,74 @@ type Options struct {
 
 // server is the http.Handler returned by New.
 type server struct {
+	dir     string
 	root    *os.Root
 	prefix  string
-	env     string
+	runtime map[string]any // Env and RuntimeConfig, as config.json's other keys
 	siteURL string
 	stage   string
 	csp     string
 	handler HandlerFunc
 }
 
-// New returns the preview server for opts. It panics if Dir cannot be
-// opened or ApiPrefix is not a path, since both are programming or flag
-// errors that a caller should check first (cmd/preview does).
+// Validate reports what New would panic with, or nil: an ApiPrefix the
+// construct would refuse, a Dir that is not a folder, a bundler manifest
+// in it that the upload could not read, or a RuntimeConfig that sets
+// apiBase or siteUrl.
+func (o Options) Validate() error {
+	var errs []error
+	if p := or(o.ApiPrefix, routing.DefaultPrefix); routing.ValidatePrefix(p) != nil {
+		errs = append(errs, fmt.Errorf("ApiPrefix %q is invalid: %w", p, routing.ValidatePrefix(p)))
+	}
+	dir := or(o.Dir, "web")
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		errs = append(errs, fmt.Errorf("site folder %q is not a folder (build the frontend first, or run from the repository root)", dir))
+	} else if _, err := upload.HashedFiles(dir); err != nil {
+		errs = append(errs, fmt.Errorf("site folder %q: %w", dir, err))
+	}
+	for _, k := range []string{upload.ConfigApiBase, upload.ConfigSiteURL} {
+		if _, ok := o.RuntimeConfig[k]; ok {
+			errs = append(errs, fmt.Errorf("RuntimeConfig must not set %q: the preview writes it, as the construct does", k))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// New returns the preview server for opts. It panics with Validate's error,
+// since those are programming or flag errors that a caller should check
+// first (cmd/preview does).
 func New(opts Options) http.Handler {
+	if err := opts.Validate(); err != nil {
+		panic("preview: " + err.Error())
+	}
 	s := &server{
-		prefix:  "/" + strings.Trim(or(opts.ApiPrefix, apihandler.DefaultPrefix), "/"),
-		env:     or(opts.Env, "local"),
+		dir:     or(opts.Dir, "web"),
+		prefix:  or(opts.ApiPrefix, routing.DefaultPrefix),
+		runtime: map[string]any{"environment": or(opts.Env, "local")},
 		siteURL: strings.TrimRight(opts.SiteURL, "/"),
 		stage:   or(opts.Stage, "local"),
 		csp:     opts.ContentSecurityPolicy,
 		handler: opts.Handler,
 	}
+	maps.Copy(s.runtime, opts.RuntimeConfig)
 	if s.handler == nil {
 		s.handler = apihandler.Handle
 	}
-	if s.prefix == "/" || strings.ContainsAny(s.prefix, "*?#") {
-		panic(fmt.Sprintf("preview: ApiPrefix %q is invalid: use a path such as \"/api\"", opts.ApiPrefix))
-	}
-	dir := or(opts.Dir, "web")
-	root, err := os.OpenRoot(dir)
+	root, err := os.OpenRoot(s.dir)
 	if err != nil {
-		panic(fmt.Sprintf("preview: site folder %q: %v", dir, err))
+		panic(fmt.Sprintf("preview: site folder %q: %v", s.dir, err))
 	}
 	s.root = root
 	return s
 }
 
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if strings.HasPrefix(r.URL.Path, s.prefix+"/") {
+	target, objectPath := routing.Route(r.URL.Path, s.prefix)
+	if target == routing.API {
 		s.serveAPI(w, r)
 		return
 	}
-	s.serveStatic(w, r)
+	s.serveStatic(w, r, objectPath)
 }
 
 func or(v, def string) string {

@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/one-origin/staticsitewithapi/internal/preview"
+	"github.com/one-origin/staticsitewithapi/internal/routing/routingtest"
 )
 
 // webDir is the repository's sample SPA.
@@ -44,6 +45,9 @@ func siteDir(t *testing.T) string {
 		"blob.bin":                               "\x01\x02",
 		"Upper.JS":                               "export {}",
 		"assets/index-3f9a2c.js":                 "export {}",
+		"assets/index-BxT4e1Ab.js":               "export {}",
+		"assets/index-BxT4e1Ab.js.map":           "{}",
+		"robots.txt":                             "User-agent: *",
 		".well-known/apple-app-site-association": `{"applinks":{}}`,
 	}
 	for name, body := range files {
@@ -309,12 +313,17 @@ func TestBarePrefixIsStatic(t *testing.T) {
 
 func TestCustomPrefix(t *testing.T) {
 	var ev events.APIGatewayProxyRequest
-	h := preview.New(preview.Options{Dir: siteDir(t), ApiPrefix: "/backend/", Handler: capture(&ev)})
+	h := preview.New(preview.Options{Dir: siteDir(t), ApiPrefix: "/backend", Handler: capture(&ev)})
 	get(t, h, "/backend/health")
 	assert.Equal(t, "/backend/health", ev.Path)
 
 	_, body := get(t, h, "/config.json")
 	assert.Contains(t, body, `"apiBase": "/backend"`)
+
+	// The construct's rule: it refuses "/backend/", so the preview does too.
+	assert.PanicsWithValue(t, `preview: ApiPrefix "/backend/" is invalid: it must start with "/", must not end with "/" or contain "*" (the construct appends "/*"), and may use letters, digits and . _ ~ - only; for example "/api"`, func() {
+		preview.New(preview.Options{Dir: siteDir(t), ApiPrefix: "/backend/"})
+	})
 }
 
 func TestStaticDeepLinks(t *testing.T) {
@@ -330,29 +339,64 @@ func TestStaticDeepLinks(t *testing.T) {
 	}
 }
 
+// TestStaticContentTypes: files are served as the deployment uploads them
+// (internal/upload): explicit types where the upload sets one, the AWS
+// CLI's guess (Python 3.13's mimetypes) where it does not, and the cache
+// class of the file.
 func TestStaticContentTypes(t *testing.T) {
+	const (
+		revalidate = "no-cache"
+		immutable  = "public, max-age=31536000, immutable"
+		moderate   = "public, max-age=3600"
+	)
 	h := preview.New(preview.Options{Dir: siteDir(t)})
-	for target, want := range map[string]string{
-		"/app.js":                 "text/javascript; charset=utf-8",
-		"/Upper.JS":               "text/javascript; charset=utf-8",
-		"/assets/index-3f9a2c.js": "text/javascript; charset=utf-8",
-		"/lib/util.mjs":           "text/javascript; charset=utf-8",
-		"/style.css":              "text/css; charset=utf-8",
-		"/favicon.svg":            "image/svg+xml",
-		"/data.json":              "application/json",
-		"/app.wasm":               "application/wasm",
-		"/fonts/inter.woff2":      "font/woff2",
-		"/blob.bin":               "binary/octet-stream",
+	for target, want := range map[string][2]string{
+		"/index.html":                   {"text/html; charset=utf-8", revalidate},
+		"/app.js":                       {"text/javascript", moderate},
+		"/Upper.JS":                     {"text/javascript", moderate},
+		"/assets/index-3f9a2c.js":       {"text/javascript", moderate},
+		"/assets/index-BxT4e1Ab.js":     {"text/javascript", immutable},
+		"/assets/index-BxT4e1Ab.js.map": {"application/json", immutable},
+		"/lib/util.mjs":                 {"text/javascript; charset=utf-8", moderate},
+		"/style.css":                    {"text/css", moderate},
+		"/favicon.svg":                  {"image/svg+xml", moderate},
+		"/data.json":                    {"application/json", moderate},
+		"/app.wasm":                     {"application/wasm", moderate},
+		"/fonts/inter.woff2":            {"font/woff2", moderate},
+		"/robots.txt":                   {"text/plain", moderate},
+		"/blob.bin":                     {"application/octet-stream", moderate},
+		"/assets.v1/readme.txt":         {"text/plain", moderate},
 		// wellknown-rewritten: a file, and JSON, though it has no extension.
-		"/.well-known/apple-app-site-association": "application/json",
+		"/.well-known/apple-app-site-association": {"application/json", moderate},
 	} {
 		t.Run(target, func(t *testing.T) {
 			resp, _ := get(t, h, target)
 			assert.Equal(t, http.StatusOK, resp.StatusCode)
-			assert.Equal(t, want, resp.Header.Get("Content-Type"))
+			assert.Equal(t, want[0], resp.Header.Get("Content-Type"))
+			assert.Equal(t, want[1], resp.Header.Get("Cache-Control"))
 			assert.Equal(t, "nosniff", resp.Header.Get("X-Content-Type-Options"))
 		})
 	}
+}
+
+// TestStaticHashedByManifest: with a bundler manifest in the folder, the
+// manifest decides what is immutable, as in the upload, and a rebuild is
+// seen without a restart.
+func TestStaticHashedByManifest(t *testing.T) {
+	dir := siteDir(t)
+	h := preview.New(preview.Options{Dir: dir})
+	resp, _ := get(t, h, "/assets/index-BxT4e1Ab.js")
+	require.Equal(t, "public, max-age=31536000, immutable", resp.Header.Get("Cache-Control"))
+
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, ".vite"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, ".vite", "manifest.json"), []byte(`{"index.html":{"file":"assets/other-C0ffee12.js"}}`), 0o644))
+	resp, _ = get(t, h, "/assets/index-BxT4e1Ab.js")
+	assert.Equal(t, "public, max-age=3600", resp.Header.Get("Cache-Control"), "not in the manifest: not hashed")
+
+	require.NoError(t, os.WriteFile(filepath.Join(dir, ".vite", "manifest.json"), []byte("not json"), 0o644))
+	resp, body := get(t, h, "/assets/index-BxT4e1Ab.js")
+	assert.Equal(t, http.StatusInternalServerError, resp.StatusCode)
+	assert.Contains(t, body, "is not a Vite manifest")
 }
 
 // TestStaticMissingIsAccessDenied: S3 behind OAC answers 403 XML for a
@@ -380,7 +424,7 @@ func TestStaticMethods(t *testing.T) {
 
 	resp, body := do(t, h, httptest.NewRequest(http.MethodHead, "/app.js", nil))
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
-	assert.Equal(t, "text/javascript; charset=utf-8", resp.Header.Get("Content-Type"))
+	assert.Equal(t, "text/javascript", resp.Header.Get("Content-Type"))
 	assert.Empty(t, body)
 
 	// A POST outside the API prefix is the s3-origin pitfall; CloudFront
@@ -422,13 +466,25 @@ func TestConfigJSON(t *testing.T) {
 
 	_, c = read(preview.New(preview.Options{Dir: siteDir(t), Env: "dev", SiteURL: "https://example.test/", ApiPrefix: "/v1"}))
 	assert.Equal(t, config{ApiBase: "/v1", Environment: "dev", SiteURL: "https://example.test"}, c)
+
+	// RuntimeConfig adds keys and wins over environment, as the app's
+	// frontendConfig does; apiBase and siteUrl are the preview's.
+	_, body := get(t, preview.New(preview.Options{Dir: siteDir(t), Env: "dev", RuntimeConfig: map[string]any{
+		"featureFlags": map[string]any{"beta": true}, "environment": "staging",
+	}}), "http://127.0.0.1:8123/config.json")
+	assert.JSONEq(t, `{"apiBase":"/api","siteUrl":"http://127.0.0.1:8123","environment":"staging","featureFlags":{"beta":true}}`, body)
 }
 
 func TestNewPanicsOnBadOptions(t *testing.T) {
-	assert.PanicsWithValue(t, `preview: ApiPrefix "/" is invalid: use a path such as "/api"`, func() {
+	assert.PanicsWithValue(t, `preview: ApiPrefix "/" is invalid: "/" would send every path to the API and none to the site; use a path such as "/api"`, func() {
 		preview.New(preview.Options{Dir: siteDir(t), ApiPrefix: "/"})
 	})
 	assert.Panics(t, func() { preview.New(preview.Options{Dir: filepath.Join(t.TempDir(), "nope")}) })
+	err := preview.Options{Dir: siteDir(t), ApiPrefix: "/.well-known/api", RuntimeConfig: map[string]any{"apiBase": "https://x"}}.Validate()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `ApiPrefix "/.well-known/api" is invalid`)
+	assert.Contains(t, err.Error(), `RuntimeConfig must not set "apiBase"`)
+	assert.NoError(t, preview.Options{Dir: siteDir(t)}.Validate())
 }
 
 // TestSampleSite checks the repository's web/ folder: deep links load the
@@ -451,8 +507,8 @@ func TestSampleSite(t *testing.T) {
 	}
 
 	for target, want := range map[string]string{
-		"/app.js":      "text/javascript; charset=utf-8",
-		"/style.css":   "text/css; charset=utf-8",
+		"/app.js":      "text/javascript",
+		"/style.css":   "text/css",
 		"/favicon.svg": "image/svg+xml",
 	} {
 		resp, _ := get(t, h, target)
@@ -467,4 +523,78 @@ func TestSampleSite(t *testing.T) {
 
 	_, err := os.Stat(filepath.Join(webDir, "config.json"))
 	assert.True(t, os.IsNotExist(err), "web/config.json must not exist: the deployment writes it (pitfall config-pruned)")
+}
+
+// TestRoutingTable serves every row of the routing table that the
+// CloudFront Function and internal/routing are tested with
+// (test/testdata/routing-cases.json): an api row reaches the handler with
+// its path, a page row gets index.html, a file row gets that file (or S3's
+// 403 when the folder cannot hold it), never the page.
+func TestRoutingTable(t *testing.T) {
+	cases, err := routingtest.Load()
+	require.NoError(t, err)
+
+	// A folder with every file row's file; its body is its path. A path
+	// that cannot be a file next to the others (/.well-known beside
+	// /.well-known/...) is left out and must be a 403.
+	dir := t.TempDir()
+	const page = "<!doctype html><title>page</title>"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "index.html"), []byte(page), 0o644))
+	created := map[string]bool{"/index.html": true}
+	for _, c := range cases {
+		if c.Target != "file" || created[c.Want] {
+			continue
+		}
+		p := filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(c.Want, "/")))
+		if os.MkdirAll(filepath.Dir(p), 0o755) == nil && os.WriteFile(p, []byte(c.Want), 0o644) == nil {
+			created[c.Want] = true
+		}
+	}
+
+	for _, c := range cases {
+		t.Run(c.Prefix+" "+c.URI, func(t *testing.T) {
+			var ev events.APIGatewayProxyRequest
+			called := false
+			h := preview.New(preview.Options{Dir: dir, ApiPrefix: c.Prefix, Handler: func(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+				called = true
+				return capture(&ev)(ctx, req)
+			}})
+			target := c.URI
+			if q := c.Query(); len(q) > 0 {
+				target += "?" + q.Encode()
+			}
+			resp, body := get(t, h, target)
+			switch c.Target {
+			case "api":
+				require.True(t, called, "%s: the API handler was not called (%s)", c.URI, c.Why)
+				assert.Equal(t, c.Want, ev.Path)
+				if q := c.Query(); len(q) > 0 {
+					assert.Equal(t, map[string][]string(q), ev.MultiValueQueryStringParameters)
+				}
+			case "page":
+				require.False(t, called, "%s went to the API (%s)", c.URI, c.Why)
+				assert.Equal(t, http.StatusOK, resp.StatusCode, c.Why)
+				assert.Equal(t, page, body, "%s: want index.html (%s)", c.URI, c.Why)
+			case "file":
+				require.False(t, called, "%s went to the API (%s)", c.URI, c.Why)
+				switch c.Want {
+				case "/index.html":
+					assert.Equal(t, page, body)
+					return
+				case "/config.json": // generated, as the deployment writes it
+					assert.Contains(t, body, `"apiBase": "`+c.Prefix+`"`)
+					return
+				}
+				if !created[c.Want] {
+					assert.Equal(t, http.StatusForbidden, resp.StatusCode, "%s: want S3's 403 (%s)", c.URI, c.Why)
+					assert.Contains(t, body, "<Code>AccessDenied</Code>")
+					return
+				}
+				assert.Equal(t, http.StatusOK, resp.StatusCode, c.Why)
+				assert.Equal(t, c.Want, body, "%s: want the file itself (%s)", c.URI, c.Why)
+			default:
+				t.Fatalf("unknown target %q", c.Target)
+			}
+		})
+	}
 }

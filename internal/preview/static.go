@@ -7,60 +7,16 @@ import (
 	"path"
 	"strings"
 
-	"github.com/one-origin/staticsitewithapi/internal/routing"
+	"github.com/one-origin/staticsitewithapi/internal/upload"
 )
-
-// contentTypes are set explicitly rather than taken from the OS mime table,
-// which differs between machines (a module script served as text/plain or
-// application/octet-stream does not run). They match what the deployment
-// uploads with.
-var contentTypes = map[string]string{
-	".html":        "text/html; charset=utf-8",
-	".js":          "text/javascript; charset=utf-8",
-	".mjs":         "text/javascript; charset=utf-8",
-	".css":         "text/css; charset=utf-8",
-	".json":        "application/json",
-	".map":         "application/json",
-	".webmanifest": "application/manifest+json",
-	".svg":         "image/svg+xml",
-	".png":         "image/png",
-	".jpg":         "image/jpeg",
-	".jpeg":        "image/jpeg",
-	".gif":         "image/gif",
-	".webp":        "image/webp",
-	".avif":        "image/avif",
-	".ico":         "image/x-icon",
-	".wasm":        "application/wasm",
-	".woff2":       "font/woff2",
-	".woff":        "font/woff",
-	".ttf":         "font/ttf",
-	".otf":         "font/otf",
-	".txt":         "text/plain; charset=utf-8",
-	".xml":         "application/xml",
-	".pdf":         "application/pdf",
-}
-
-// defaultContentType is what S3 stores for an object uploaded without one.
-const defaultContentType = "binary/octet-stream"
-
-// ContentType returns the Content-Type the preview serves a file name with
-// (a path relative to the folder).
-func ContentType(name string) string {
-	if ct, ok := routing.FileContentTypes["/"+name]; ok {
-		return ct
-	}
-	if ct, ok := contentTypes[strings.ToLower(path.Ext(name))]; ok {
-		return ct
-	}
-	return defaultContentType
-}
 
 // configPath is generated, never read from the folder: the deployment also
 // writes its own, replacing any config.json in the build.
-const configPath = "/config.json"
+const configPath = "/" + upload.ConfigKey
 
-// serveStatic answers like the distribution's default (S3) behavior.
-func (s *server) serveStatic(w http.ResponseWriter, r *http.Request) {
+// serveStatic answers like the distribution's default (S3) behavior, for
+// the object at objectPath (the request path after routing.Rewrite).
+func (s *server) serveStatic(w http.ResponseWriter, r *http.Request, objectPath string) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		// The S3 behavior allows GET and HEAD only; CloudFront rejects
 		// anything else itself (a POST here is the s3-origin pitfall:
@@ -74,12 +30,14 @@ func (s *server) serveStatic(w http.ResponseWriter, r *http.Request) {
 			r.Method, r.URL.Path, s.prefix)
 		return
 	}
-	if r.URL.Path == configPath {
+	if objectPath == configPath {
 		s.serveConfig(w, r)
 		return
 	}
 
-	name := strings.TrimPrefix(path.Clean(routing.Rewrite(r.URL.Path)), "/")
+	// An S3 key is the path without its leading "/"; os.Root keeps the
+	// lookup inside the folder.
+	name := strings.TrimPrefix(path.Clean(objectPath), "/")
 	f, err := s.root.Open(name)
 	if err != nil {
 		accessDenied(w)
@@ -93,9 +51,17 @@ func (s *server) serveStatic(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	// The folder's hashed-file rule is read on every request, so a rebuild
+	// with a new bundler manifest is served as it would be uploaded.
+	hashed, err := upload.HashedFiles(s.dir)
+	if err != nil {
+		http.Error(w, fmt.Sprintf("preview: site folder %q: %v", s.dir, err), http.StatusInternalServerError)
+		return
+	}
+	o := upload.Decide(name, hashed)
 	h := w.Header()
-	h.Set("Content-Type", ContentType(name))
-	h.Set("Cache-Control", "no-cache")
+	h.Set("Content-Type", o.ServedContentType(name))
+	h.Set("Cache-Control", o.CacheControl)
 	h.Set("X-Content-Type-Options", "nosniff")
 	if s.csp != "" {
 		h.Set("Content-Security-Policy", s.csp)
@@ -103,8 +69,9 @@ func (s *server) serveStatic(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, name, info.ModTime(), f)
 }
 
-// serveConfig writes the runtime configuration the deployment would.
-// apiBase is relative on purpose (pitfall absolute-base-url).
+// serveConfig writes the runtime configuration the deployment would, but
+// for siteUrl, which is the preview's own. apiBase is relative on purpose
+// (pitfall absolute-base-url).
 func (s *server) serveConfig(w http.ResponseWriter, r *http.Request) {
 	siteURL := s.siteURL
 	if siteURL == "" {
@@ -114,18 +81,15 @@ func (s *server) serveConfig(w http.ResponseWriter, r *http.Request) {
 		}
 		siteURL = scheme + "://" + r.Host
 	}
-	b, err := json.MarshalIndent(struct {
-		ApiBase     string `json:"apiBase"`
-		Environment string `json:"environment"`
-		SiteURL     string `json:"siteUrl"`
-	}{s.prefix, s.env, siteURL}, "", "  ")
+	b, err := json.MarshalIndent(upload.Config(s.runtime, s.prefix, siteURL), "", "  ")
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
+	o := upload.Decide(upload.ConfigKey, nil)
 	h := w.Header()
-	h.Set("Content-Type", contentTypes[".json"])
-	h.Set("Cache-Control", "no-cache")
+	h.Set("Content-Type", o.ContentType)
+	h.Set("Cache-Control", o.CacheControl)
 	h.Set("X-Content-Type-Options", "nosniff")
 	if r.Method == http.MethodHead {
 		return
