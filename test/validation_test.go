@@ -55,9 +55,13 @@ func TestValidation(t *testing.T) {
 		{"prefix with trailing slash", ok(func(p *staticsite.StaticSiteWithApiProps) { p.ApiPrefix = jsii.String("/api/") }), []string{`ApiPrefix "/api/" is invalid`}},
 		{"prefix root", ok(func(p *staticsite.StaticSiteWithApiProps) { p.ApiPrefix = jsii.String("/") }), []string{`ApiPrefix "/" is invalid`}},
 		{"stage name", ok(func(p *staticsite.StaticSiteWithApiProps) { p.StageName = jsii.String("my stage") }), []string{`StageName "my stage" is invalid`}},
-		{"origin timeout below integration timeout", ok(func(p *staticsite.StaticSiteWithApiProps) { p.OriginReadTimeout = awscdk.Duration_Seconds(jsii.Number(10)) }),
+		{"origin timeout below integration timeout", ok(func(p *staticsite.StaticSiteWithApiProps) {
+			p.OriginReadTimeout = awscdk.Duration_Seconds(jsii.Number(10))
+		}),
 			[]string{"OriginReadTimeout 10 seconds is out of range", "use whole seconds from 29 to 180"}},
-		{"origin timeout in fractions", ok(func(p *staticsite.StaticSiteWithApiProps) { p.OriginReadTimeout = awscdk.Duration_Millis(jsii.Number(30500)) }),
+		{"origin timeout in fractions", ok(func(p *staticsite.StaticSiteWithApiProps) {
+			p.OriginReadTimeout = awscdk.Duration_Millis(jsii.Number(30500))
+		}),
 			[]string{"OriginReadTimeout 30 seconds 500 millis is out of range"}},
 		{"snapshot removal", ok(func(p *staticsite.StaticSiteWithApiProps) { p.RemovalPolicy = awscdk.RemovalPolicy_SNAPSHOT }),
 			[]string{`RemovalPolicy awscdk.RemovalPolicy_SNAPSHOT is not supported`, "use awscdk.RemovalPolicy_RETAIN"}},
@@ -154,7 +158,9 @@ func TestValidation(t *testing.T) {
 			p.AccessLogs = jsii.Bool(false)
 			p.LogBucket = existing
 		}), []string{"LogBucket is set but AccessLogs is false"}},
-		{"noncurrent expiry without versions", ok(func(p *staticsite.StaticSiteWithApiProps) { p.NoncurrentVersionExpiration = awscdk.Duration_Days(jsii.Number(10)) }),
+		{"noncurrent expiry without versions", ok(func(p *staticsite.StaticSiteWithApiProps) {
+			p.NoncurrentVersionExpiration = awscdk.Duration_Days(jsii.Number(10))
+		}),
 			[]string{"NoncurrentVersionExpiration is set but the site bucket is not versioned"}},
 		{"no retention of superseded files", ok(func(p *staticsite.StaticSiteWithApiProps) {
 			p.Frontend = &staticsite.FrontendOptions{SourceDir: jsii.String("testdata/dist"), SupersededRetention: awscdk.Duration_Minutes(jsii.Number(0))}

@@ -115,7 +115,7 @@ func newDeployments(scope constructs.Construct, r *resolved, bucket awss3.IBucke
 
 // newSupersede runs after every upload of a deploy: files of earlier builds
 // that this one no longer has are tagged SupersededTag, and deleted by the
-// bucket's lifecycle rule Frontend.SupersededRetentionDays later, so open
+// bucket's lifecycle rule Frontend.SupersededRetention later, so open
 // tabs can still load them (pitfall chunk-deleted). The handler is
 // supersede.js.
 func newSupersede(scope constructs.Construct, r *resolved, bucket awss3.IBucket, uploads []awss3deployment.BucketDeployment) {

@@ -2,12 +2,13 @@ package staticsite
 
 import (
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 
 	"github.com/one-origin/staticsitewithapi/internal/upload"
 )
@@ -41,16 +42,16 @@ type FrontendOptions struct {
 	// Default: 512.
 	MemoryLimitMiB *float64
 
-	// SupersededRetentionDays is how long files of an earlier build stay in
+	// SupersededRetention is how long files of an earlier build stay in
 	// the bucket after a deploy that no longer has them. Pages opened
 	// before the deploy still load their lazy chunks from them; deleting
 	// them at once fails those tabs with ChunkLoadError or "Failed to fetch
-	// dynamically imported module" (pitfall chunk-deleted). After this many
-	// days (counted from the deploy that superseded them, deploys or not)
-	// the bucket's lifecycle rule deletes them. HTML and config.json are
-	// uploaded on every deploy and never served stale.
-	// Default: 7.
-	SupersededRetentionDays *float64
+	// dynamically imported module" (pitfall chunk-deleted). This long after
+	// the deploy that superseded them (deploys or not), the bucket's
+	// lifecycle rule deletes them. HTML and config.json are uploaded on
+	// every deploy and never served stale. Whole days.
+	// Default: awscdk.Duration_Days(jsii.Number(7)).
+	SupersededRetention awscdk.Duration
 }
 
 // Cache-Control values, by how a file may change between deploys. Which
@@ -94,8 +95,8 @@ type uploadPlan struct {
 	invalidate []string
 	// keys is every key this build owns, config.json included, sorted.
 	keys []string
-	// retentionDays is Frontend.SupersededRetentionDays, defaulted.
-	retentionDays float64
+	// retention is Frontend.SupersededRetention, defaulted.
+	retention awscdk.Duration
 }
 
 const configKey = upload.ConfigKey
@@ -194,8 +195,10 @@ func (f *FrontendOptions) validate() []error {
 			errs = append(errs, fmt.Errorf("Frontend.HashedNamePattern %q is not a regular expression: %v", *f.HashedNamePattern, err))
 		}
 	}
-	if d := f.SupersededRetentionDays; d != nil && (*d < 1 || *d != math.Trunc(*d)) {
-		errs = append(errs, fmt.Errorf("Frontend.SupersededRetentionDays %v must be a whole number of days from 1: open pages need the previous build's files for a while after a deploy", *d))
+	if d := f.SupersededRetention; d != nil {
+		if err := wholeDays("Frontend.SupersededRetention", d); err != nil {
+			errs = append(errs, fmt.Errorf("%w: open pages need the previous build's files for a while after a deploy", err))
+		}
 	}
 	if m := f.MemoryLimitMiB; m != nil && (*m < 128 || *m > 10240) {
 		errs = append(errs, fmt.Errorf("Frontend.MemoryLimitMiB %v is out of range: use 128 to 10240", *m))
