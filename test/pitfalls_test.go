@@ -480,6 +480,10 @@ func requireChecksFail(t *testing.T, checks map[string]pitfallCheck, breaks map[
 				broken := deepCopy(t, f.template)
 				breaks[id](broken, f)
 				require.Error(t, checks[id](f, broken), "check %s accepted a template broken for %s", id, id)
+				// What users run on their own templates must see it too.
+				if sitechecksRule(id) && templateBlind[id] == "" {
+					require.Contains(t, templateFindings(t, broken), id, "sitechecks.CheckTemplate missed %s in the broken template", id)
+				}
 			})
 		}
 	}

@@ -122,6 +122,7 @@ func (m *model) checkDistribution(d *resource) []string {
 	for _, b := range apiBehaviors {
 		m.checkApiBehavior(d, b)
 	}
+	m.checkExactApiPatterns(d, apiBehaviors)
 	if len(all) > 0 && all[0].isDefault {
 		m.checkSiteBehavior(d, dc, all[0], len(apiBehaviors) > 0)
 	}
@@ -163,6 +164,28 @@ func (m *model) checkApiBehavior(d *resource, b *behavior) {
 	m.checkTimeout(d, b)
 	m.checkRoute(d, b)
 	m.checkCors(d, b)
+}
+
+// checkExactApiPatterns finds an API behavior whose path pattern has no
+// wildcard and no API behavior for the paths under it: "/api" matches
+// /api itself only, so /api/users goes to the default behavior and S3,
+// which answers 403 AccessDenied or 405 MethodNotAllowed (pitfall
+// s3-origin). An API that serves that one path only is fine, which is why
+// this is a warning.
+func (m *model) checkExactApiPatterns(d *resource, apis []*behavior) {
+	for _, b := range apis {
+		if strings.ContainsAny(b.pattern, "*?") {
+			continue
+		}
+		under := strings.TrimSuffix(b.pattern, "/") + "/*"
+		if slices.ContainsFunc(apis, func(o *behavior) bool { return o.pattern == under }) {
+			continue
+		}
+		m.add(S3Origin, LevelWarning, d.id,
+			fmt.Sprintf("use the path pattern %s (it does not match %s itself), or add an API behavior for it; if the API serves %s only, suppress this warning.", under, b.pattern, b.pattern),
+			"%s has a path pattern without a wildcard, so %s/... matches the default behavior instead and reaches S3, which answers 403 AccessDenied or 405 MethodNotAllowed.",
+			b.name(), strings.TrimSuffix(b.pattern, "/"))
+	}
 }
 
 func containsFold(list []string, s string) bool {

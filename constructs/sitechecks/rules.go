@@ -47,9 +47,10 @@ type Rule struct {
 	// ID is the pitfall ID that starts every message of the rule, e.g.
 	// "edge-methods"; pitfalls.Lookup(ID) describes the pitfall.
 	ID pitfalls.ID
-	// Level is the level of the rule's findings. preflight-auth reports an
-	// authorized ANY method without OPTIONS as LevelWarning; everything
-	// else it finds is LevelError.
+	// Level is the level of the rule's worst findings. Two error rules
+	// also warn where the setup may be intended: preflight-auth on an
+	// authorized ANY method without OPTIONS, and s3-origin on an API path
+	// pattern without a wildcard; Checks says which.
 	Level Level
 	// Checks says what the rule looks for.
 	Checks string
@@ -57,7 +58,7 @@ type Rule struct {
 
 var rules = []Rule{
 	{EdgeMethods, LevelError, "An API behavior (origin on execute-api) that does not allow all seven methods (CDK's default is GET, HEAD)."},
-	{S3Origin, LevelError, "A default behavior that sends POST, PUT, PATCH or DELETE to an S3 origin."},
+	{S3Origin, LevelError, "A default behavior that sends POST, PUT, PATCH or DELETE to an S3 origin (error); an API behavior whose path pattern has no wildcard, so the paths under it reach S3 (warning)."},
 	{ApiRoute, LevelError, "An API origin whose origin path is not a stage of the API, or an API with no resource under the path CloudFront forwards (e.g. /api/* reaches the stage as /api/...)."},
 	{HostHeader, LevelError, "An API behavior that forwards the viewer's Host header: origin request policy AllViewer, AllViewerAndCloudFrontHeaders-2022-06 or HostHeaderOnly, a custom policy that forwards Host (allViewer, allExcept without Host, or Host listed), Host in a custom cache policy, or legacy ForwardedValues with Host or *."},
 	{PreflightAuth, LevelError, "An OPTIONS method with an authorizer, IAM or API key (error); an authorized ANY method on a resource without OPTIONS behind CloudFront (warning)."},

@@ -165,7 +165,7 @@ func (c *Checks) checkStack(st awscdk.Stack) {
 		if !ok || isSuppressed(cand.r, f.rule) {
 			continue
 		}
-		msg := fmt.Sprintf("[%s] %s: %s Fix: %s", f.rule, displayPath(cand.path), f.text, f.fix)
+		msg := f.message(cand.path)
 		if f.level == LevelError {
 			awscdk.Annotations_Of(cand.r).AddError(&msg)
 		} else {
