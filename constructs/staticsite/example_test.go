@@ -154,10 +154,13 @@ func ExampleNewStaticSiteWithApi_customDomain() {
 		HostedZone:  zone,
 	})
 
-	// SiteUrl is the first domain name.
+	// SiteUrl is the first domain name; each name gets an A and an AAAA
+	// record.
 	fmt.Println(*site.SiteUrl())
+	fmt.Println("alias records:", len(site.AliasRecords()))
 	// Output:
 	// https://www.example.com
+	// alias records: 4
 }
 
 // A dev server on another origin calls the deployed API. CloudFront owns
@@ -200,7 +203,7 @@ func ExampleNewStaticSiteWithApi_waf() {
 		},
 	})
 	fmt.Println("region:", *awscdk.Stack_Of(site).Region())
-	fmt.Println("distribution:", site.Distribution() != nil)
+	fmt.Println("web ACL:", site.WebAcl() != nil)
 
 	// The preset and your own web ACL exclude each other.
 	err := (&staticsite.StaticSiteWithApiProps{
@@ -211,7 +214,7 @@ func ExampleNewStaticSiteWithApi_waf() {
 	fmt.Println(err)
 	// Output:
 	// region: us-east-1
-	// distribution: true
+	// web ACL: true
 	// WafPreset and WebAclArn are both set: use the preset or your own web ACL, not both
 }
 
