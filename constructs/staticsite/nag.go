@@ -23,7 +23,7 @@ type nagSuppression struct {
 	AppliesTo string
 }
 
-// Reasons, also listed in the README.
+// Reasons, also listed in docs/security-and-operations.md.
 var (
 	nagApiOpen = []nagSuppression{
 		{ID: "AwsSolutions-APIG4", Reason: "Public site API behind CloudFront: the application authenticates its users itself; API Gateway requires the API key only CloudFront sends (direct-access)."},
