@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -13,6 +14,34 @@ import (
 	"github.com/one-origin/staticsitewithapi/constructs/sitechecks"
 	"github.com/one-origin/staticsitewithapi/constructs/staticsite"
 )
+
+// SynthApp builds and synthesizes the app that app.go runs, from the
+// cdk.json in dir (the module root): one site stack per selected
+// environment, and the account stacks they need.
+func SynthApp(dir string) error {
+	ctx, err := CdkJsonContext(filepath.Join(dir, "cdk.json"))
+	if err != nil {
+		return err
+	}
+	app := NewApp(&awscdk.AppProps{Context: &ctx})
+	cfg, err := LoadConfig(app)
+	if err != nil {
+		return err
+	}
+	names, err := SelectedEnvs(app, cfg)
+	if err != nil {
+		return err
+	}
+	root, err := ModuleRoot(dir)
+	if err != nil {
+		return err
+	}
+	if _, err := AddSiteStacks(app, cfg, names, root); err != nil {
+		return err
+	}
+	app.Synth(nil)
+	return nil
+}
 
 // NewApp creates the CDK app that app.go synthesizes, with its app-wide
 // settings:

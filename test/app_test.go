@@ -111,7 +111,7 @@ func TestAppLeavesOutStackTraces(t *testing.T) {
 func TestSelectedEnvs(t *testing.T) {
 	cfg := appConfig(t)
 	pick := func(ctx map[string]any) ([]string, error) {
-		return stacks.SelectedEnvs(awscdk.NewApp(&awscdk.AppProps{Context: &ctx}), cfg)
+		return stacks.SelectedEnvs(newTestApp(&awscdk.AppProps{Context: &ctx}), cfg)
 	}
 	all, err := pick(map[string]any{})
 	require.NoError(t, err)
@@ -127,16 +127,19 @@ func TestSelectedEnvs(t *testing.T) {
 
 // `cdk synth --no-validation` sets CDK_VALIDATION=false for the app process;
 // the app must then not register its validation plugin either. The
-// variable has to be there when the jsii runtime starts, so this runs the
-// app as the CLI does, in its own process.
+// variable has to be there when the jsii runtime starts (it starts as the
+// Go packages initialize), so the app runs in a process of its own, as
+// under the CLI: this test binary again, running stacks.SynthApp, which is
+// all app.go's main does.
 func TestAppHonoursNoValidation(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the app with go run")
+	if dir := os.Getenv(appChildEnv); dir != "" {
+		require.NoError(t, stacks.SynthApp(dir))
+		return
 	}
 	out := t.TempDir()
-	cmd := exec.Command("go", "run", ".")
-	cmd.Dir = repoRoot(t)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestAppHonoursNoValidation$", "-test.count=1")
 	cmd.Env = append(os.Environ(),
+		appChildEnv+"="+repoRoot(t),
 		"CDK_VALIDATION=false",
 		"CDK_OUTDIR="+out,
 		`CDK_CONTEXT_JSON={"nag":"false","envs":"dev"}`,
@@ -146,6 +149,10 @@ func TestAppHonoursNoValidation(t *testing.T) {
 	require.FileExists(t, filepath.Join(out, "StaticSite-dev.template.json"))
 	require.NoFileExists(t, filepath.Join(out, "validation-report.json"))
 }
+
+// appChildEnv names the module root to the child process of
+// TestAppHonoursNoValidation.
+const appChildEnv = "STATICSITE_TEST_APP_CHILD"
 
 // With the shipped feature flags (@aws-cdk/core:annotationsInValidationReport)
 // an unsuppressed cdk-nag error stops `cdk synth`, before any deploy.

@@ -241,7 +241,7 @@ func buildB(t *testing.T) string {
 // frontendTemplate synthesizes the construct uploading dir.
 func frontendTemplate(t *testing.T, dir string) obj {
 	t.Helper()
-	app := awscdk.NewApp(nil)
+	app := newTestApp(nil)
 	stack := awscdk.NewStack(app, jsii.String("Test"), &awscdk.StackProps{Env: testEnv})
 	staticsite.NewStaticSiteWithApi(stack, jsii.String("Site"), &staticsite.StaticSiteWithApiProps{
 		Backend:  staticsite.LambdaBackend(inlineFunction(stack)),

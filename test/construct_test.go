@@ -100,7 +100,7 @@ func TestPropsAreNotModified(t *testing.T) {
 // used wherever CDK takes a construct: as a scope, with Tags_Of, with
 // Aspects_Of.
 func TestSiteIsAConstruct(t *testing.T) {
-	app := awscdk.NewApp(nil)
+	app := newTestApp(nil)
 	stack := awscdk.NewStack(app, jsii.String("Scope"), &awscdk.StackProps{Env: testEnv})
 	site := staticsite.NewStaticSiteWithApi(stack, jsii.String("Site"), &staticsite.StaticSiteWithApiProps{
 		Backend: staticsite.HttpBackend("https://backend.example.com"),

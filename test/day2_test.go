@@ -458,7 +458,7 @@ func readTemplate(t *testing.T, path string) obj {
 // setting; a second stack in the same account and region that sets it too
 // is warned about, one in another region is not.
 func TestAccountSettingOncePerStack(t *testing.T) {
-	app := awscdk.NewApp(nil)
+	app := newTestApp(nil)
 	site := func(stack awscdk.Stack, id string) {
 		staticsite.NewStaticSiteWithApi(stack, jsii.String(id), &staticsite.StaticSiteWithApiProps{Backend: staticsite.LambdaBackend(inlineFunction(stack))})
 	}

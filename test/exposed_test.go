@@ -36,7 +36,7 @@ var internalParts = map[string]string{
 func TestEveryResourceIsExposed(t *testing.T) {
 	dir, err := filepath.Abs(filepath.Join("testdata", "dist"))
 	require.NoError(t, err)
-	app := awscdk.NewApp(nil)
+	app := newTestApp(nil)
 	stack := awscdk.NewStack(app, jsii.String("Full"), &awscdk.StackProps{
 		Env: &awscdk.Environment{Account: jsii.String("123456789012"), Region: jsii.String("us-east-1")},
 	})
@@ -116,7 +116,7 @@ func TestAccessorsOfFeaturesThatAreOff(t *testing.T) {
 // to another module's README, and OriginAccessStatement is exactly the
 // statement aws-cdk-lib adds to a bucket the app owns.
 func TestImportedBucketGetsTheStatementToAdd(t *testing.T) {
-	app := awscdk.NewApp(nil)
+	app := newTestApp(nil)
 	imported := awscdk.NewStack(app, jsii.String("Imported"), &awscdk.StackProps{Env: testEnv})
 	site := staticsite.NewStaticSiteWithApi(imported, jsii.String("Site"), &staticsite.StaticSiteWithApiProps{
 		Backend: staticsite.LambdaBackend(inlineFunction(imported)),

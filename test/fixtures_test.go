@@ -85,10 +85,27 @@ func toMap(t *testing.T, tmpl assertions.Template) map[string]any {
 	return m
 }
 
+// newTestApp is an App without aws-cdk-lib's template validation, for
+// tests that need a template and nothing else. The engine costs several
+// seconds per process and then time on every synth; the validation of
+// our templates has tests of its own (TestAppSynthIsClean,
+// TestConstructTemplatesValidate, TestAppValidatesTemplatesOnce), which
+// use validating apps. props may be nil.
+func newTestApp(props *awscdk.AppProps) awscdk.App {
+	var p awscdk.AppProps
+	if props != nil {
+		p = *props
+	}
+	if p.BuiltinCloudFormationValidation == nil {
+		p.BuiltinCloudFormationValidation = jsii.Bool(false)
+	}
+	return awscdk.NewApp(&p)
+}
+
 // siteFixture synthesizes the construct alone in a stack with fixed env.
 func siteFixture(t *testing.T, props func(stack awscdk.Stack) *staticsite.StaticSiteWithApiProps) (map[string]any, *staticsite.StaticSiteWithApi) {
 	t.Helper()
-	app := awscdk.NewApp(nil)
+	app := newTestApp(nil)
 	stack := awscdk.NewStack(app, jsii.String("Test"), &awscdk.StackProps{Env: testEnv})
 	site := staticsite.NewStaticSiteWithApi(stack, jsii.String("Site"), props(stack))
 	return toMap(t, assertions.Template_FromStack(stack, nil)), site
@@ -157,7 +174,7 @@ func repoRoot(t *testing.T) string {
 // appConfig is the shipped cdk.json configuration.
 func appConfig(t *testing.T) *stacks.AppConfig {
 	t.Helper()
-	cfg, err := stacks.LoadConfig(awscdk.NewApp(&awscdk.AppProps{Context: shippedContext(t)}))
+	cfg, err := stacks.LoadConfig(newTestApp(&awscdk.AppProps{Context: shippedContext(t)}))
 	require.NoError(t, err)
 	return cfg
 }
@@ -173,24 +190,22 @@ func shippedContext(t *testing.T) *map[string]any {
 	return &ctx
 }
 
-// envStack synthesizes the shipped environment's stack, with a fixed
-// account so the template does not depend on CDK_DEFAULT_ACCOUNT.
+// envStack is the shipped environment's stack as the app that app.go
+// builds synthesizes it (shippedApp: cdk-nag, the pitfall checks and
+// template validation on, every environment in a fixed account), read
+// from its cloud assembly: the template a user reviews and deploys, made
+// once for every test that needs it.
 func envStack(t *testing.T, env string) *fixture {
 	return cached(t, "stack-"+env, func(t *testing.T) *fixture {
-		cfg := appConfig(t)
+		out, cfg := shippedApp(t)
 		ec, ok := cfg.Environments[env]
 		require.True(t, ok, "cdk.json has no environment %q", env)
-		ec.Account = *testEnv.Account
-		app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(keptDir(t)), Context: shippedContext(t)})
-		// As in the app, the account's API Gateway role is another stack's.
-		account := stacks.NewAccountStack(app, cfg.AccountStackName(ec), ec.Env())
-		stack, err := stacks.NewSiteStack(app, cfg.StackPrefix+"-"+env, &stacks.SiteStackProps{
-			EnvName: env, Config: ec, ModuleRoot: repoRoot(t), AccountStack: account,
-		})
+		raw, err := os.ReadFile(filepath.Join(out, cfg.StackPrefix+"-"+env+".template.json"))
 		require.NoError(t, err)
+		var tmpl obj
+		require.NoError(t, json.Unmarshal(raw, &tmpl))
 		return &fixture{prefix: "/api", origins: ec.CorsAllowOrigins, http: ec.BackendUrl != "",
-			template: toMap(t, assertions.Template_FromStack(stack, nil)), outdir: *app.Outdir(),
-			destroyable: ec.DestroyOnDelete}
+			template: tmpl, outdir: out, destroyable: ec.DestroyOnDelete}
 	})
 }
 
@@ -206,7 +221,7 @@ func frontendSite(t *testing.T) *fixture {
 		dir, err := filepath.Abs(filepath.Join("testdata", "dist"))
 		require.NoError(t, err)
 		out := keptDir(t)
-		app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(out)})
+		app := newTestApp(&awscdk.AppProps{Outdir: jsii.String(out)})
 		stack := awscdk.NewStack(app, jsii.String("Test"), &awscdk.StackProps{Env: testEnv})
 		staticsite.NewStaticSiteWithApi(stack, jsii.String("Site"), &staticsite.StaticSiteWithApiProps{
 			Backend:  staticsite.LambdaBackend(inlineFunction(stack)),

@@ -25,7 +25,7 @@ func nagErrors(t *testing.T, build func(app awscdk.App) awscdk.Stack) []string {
 	t.Helper()
 	ctx := *shippedContext(t)
 	ctx["@aws-cdk/core:annotationsInValidationReport"] = false
-	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir()), Context: &ctx})
+	app := newTestApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir()), Context: &ctx})
 	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
 	stack := build(app)
 	ann := assertions.Annotations_FromStack(stack)

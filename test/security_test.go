@@ -157,7 +157,7 @@ func TestThrottlingPerEnvironment(t *testing.T) {
 func TestProdTerminationProtection(t *testing.T) {
 	cfg := appConfig(t)
 	for env, want := range map[string]bool{"dev": false, "prod": true} {
-		app := awscdk.NewApp(nil)
+		app := newTestApp(nil)
 		ec := cfg.Environments[env]
 		ec.WebDir = jsii.String("")
 		ec.BackendUrl = "https://backend.example.com"
@@ -190,12 +190,12 @@ func TestStackConfigErrors(t *testing.T) {
 	cfg := appConfig(t)
 	ec := cfg.Environments["dev"]
 	ec.LogRetentionDays = 45
-	_, err := stacks.NewSiteStack(awscdk.NewApp(nil), "Bad", &stacks.SiteStackProps{EnvName: "dev", Config: ec, ModuleRoot: repoRoot(t)})
+	_, err := stacks.NewSiteStack(newTestApp(nil), "Bad", &stacks.SiteStackProps{EnvName: "dev", Config: ec, ModuleRoot: repoRoot(t)})
 	require.ErrorContains(t, err, "environment dev: logRetentionDays 45 is not a CloudWatch Logs retention period; use one of [1 3 5 7 14 30")
 
 	ec = cfg.Environments["dev"]
 	ec.HostedZoneId = "Z123"
-	_, err = stacks.NewSiteStack(awscdk.NewApp(nil), "Bad", &stacks.SiteStackProps{EnvName: "dev", Config: ec, ModuleRoot: repoRoot(t)})
+	_, err = stacks.NewSiteStack(newTestApp(nil), "Bad", &stacks.SiteStackProps{EnvName: "dev", Config: ec, ModuleRoot: repoRoot(t)})
 	require.ErrorContains(t, err, "set both hostedZoneId and hostedZoneName")
 }
 
@@ -209,7 +209,7 @@ func TestCustomDomainWithZone(t *testing.T) {
 	ec.HostedZoneId, ec.HostedZoneName = "Z0123456789ABC", "example.com"
 	ec.WebAclArn = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/site/11111111-2222-3333-4444-555555555555"
 	ec.WebDir = jsii.String("")
-	app := awscdk.NewApp(nil)
+	app := newTestApp(nil)
 	stack, err := stacks.NewSiteStack(app, "Domain", &stacks.SiteStackProps{EnvName: "prod", Config: ec, ModuleRoot: repoRoot(t)})
 	require.NoError(t, err)
 	tmpl := toMap(t, templateOf(stack))
@@ -248,7 +248,7 @@ func templateOf(stack awscdk.Stack) assertions.Template {
 }
 
 func TestWafPreset(t *testing.T) {
-	app := awscdk.NewApp(nil)
+	app := newTestApp(nil)
 	stack := awscdk.NewStack(app, jsii.String("Edge"), &awscdk.StackProps{Env: &awscdk.Environment{Account: testEnv.Account, Region: jsii.String("us-east-1")}})
 	staticsite.NewStaticSiteWithApi(stack, jsii.String("Site"), &staticsite.StaticSiteWithApiProps{
 		Backend:   staticsite.HttpBackend("https://backend.example.com"),

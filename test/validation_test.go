@@ -19,7 +19,7 @@ import (
 // TestValidation has one row per bad prop: the constructor must panic with
 // an error that names the prop and the fix, before creating anything.
 func TestValidation(t *testing.T) {
-	app := awscdk.NewApp(nil)
+	app := newTestApp(nil)
 	stack := awscdk.NewStack(app, jsii.String("Validation"), &awscdk.StackProps{Env: testEnv})
 	fn := inlineFunction(stack)
 	cert := awscertificatemanager.Certificate_FromCertificateArn(stack, jsii.String("Cert"),
@@ -218,7 +218,7 @@ func TestInsecureHttpBackend(t *testing.T) {
 // TestWafPresetWithoutRegion: a stack with no region cannot be checked at
 // synth, so CloudFormation checks it before changing anything.
 func TestWafPresetWithoutRegion(t *testing.T) {
-	app := awscdk.NewApp(nil)
+	app := newTestApp(nil)
 	stack := awscdk.NewStack(app, jsii.String("Agnostic"), nil)
 	staticsite.NewStaticSiteWithApi(stack, jsii.String("Site"), &staticsite.StaticSiteWithApiProps{
 		Backend: staticsite.LambdaBackend(inlineFunction(stack)), WafPreset: &staticsite.WafPresetOptions{},

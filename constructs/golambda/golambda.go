@@ -17,11 +17,8 @@
 package golambda
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -34,14 +31,9 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3assets"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/one-origin/staticsitewithapi/constructs/golambda/internal/gobuild"
 )
-
-// goBuildFlags make the binary independent of the machine and checkout it
-// was built on. lambda.norpc drops the legacy RPC mode that provided.al2023
-// does not use.
-var goBuildFlags = []string{"build", "-tags", "lambda.norpc", "-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid="}
-
-var goBuildEnv = []string{"GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0"}
 
 // Code bundles the Go main package pkg (relative to moduleRoot, the folder
 // of its go.mod, e.g. "./backend/lambda") as a provided.al2023 arm64
@@ -81,43 +73,11 @@ func cachedSourceHash(moduleRoot, tree string) (string, error) {
 	if h, ok := hashByTree[tree]; ok {
 		return h, nil
 	}
-	h, err := goSourceHash(moduleRoot, tree)
+	h, err := gobuild.SourceHash(moduleRoot, tree)
 	if err == nil {
 		hashByTree[tree] = h
 	}
 	return h, err
-}
-
-// goSourceHash hashes every file under tree (the Lambda's packages), plus
-// go.mod, go.sum and the build settings.
-func goSourceHash(moduleRoot, tree string) (string, error) {
-	var files []string
-	err := filepath.WalkDir(tree, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.Type().IsRegular() && strings.HasSuffix(p, ".go") && !strings.HasSuffix(p, "_test.go") {
-			files = append(files, p)
-		}
-		return nil
-	})
-	if err != nil {
-		return "", fmt.Errorf("hashing Lambda sources: %w", err)
-	}
-	files = append(files, filepath.Join(moduleRoot, "go.mod"), filepath.Join(moduleRoot, "go.sum"))
-	slices.Sort(files)
-	h := sha256.New()
-	fmt.Fprintf(h, "%q %q\n", goBuildFlags, goBuildEnv)
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			return "", fmt.Errorf("hashing Lambda sources: %w", err)
-		}
-		rel, _ := filepath.Rel(moduleRoot, f)
-		fmt.Fprintf(h, "%s %d\n", filepath.ToSlash(rel), len(b))
-		h.Write(b)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // goBundler implements awscdk.ILocalBundling.
@@ -154,10 +114,10 @@ func (g *goBundler) TryBundle(outputDir *string, _ *awscdk.BundlingOptions) *boo
 }
 
 func (g *goBundler) build(dst string) {
-	args := append(slices.Clone(goBuildFlags), "-o", dst, g.pkg)
+	args := append(slices.Clone(gobuild.Flags), "-o", dst, g.pkg)
 	cmd := exec.Command("go", args...)
 	cmd.Dir = g.moduleRoot
-	cmd.Env = append(os.Environ(), goBuildEnv...)
+	cmd.Env = append(os.Environ(), gobuild.Env...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		panic(fmt.Errorf("building the Go Lambda %s (go %s): %v\n%s", g.pkg, strings.Join(args, " "), err, out))
 	}

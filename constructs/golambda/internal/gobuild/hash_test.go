@@ -1,4 +1,4 @@
-package golambda
+package gobuild
 
 import (
 	"os"
@@ -22,7 +22,7 @@ func TestSourceHashFollowsTheBuildInputs(t *testing.T) {
 		return root
 	}
 	hash := func(t *testing.T, root string) string {
-		h, err := goSourceHash(root, filepath.Join(root, "backend"))
+		h, err := SourceHash(root, filepath.Join(root, "backend"))
 		require.NoError(t, err)
 		return h
 	}
