@@ -129,30 +129,43 @@ func TestSelectedEnvs(t *testing.T) {
 // the app must then not register its validation plugin either. The
 // variable has to be there when the jsii runtime starts (it starts as the
 // Go packages initialize), so the app runs in a process of its own, as
-// under the CLI: this test binary again, running stacks.SynthApp, which is
-// all app.go's main does.
+// under the CLI: this test binary again (started with the tests, see
+// startBackground), with an empty stack, which any validation would report
+// (F0001, as in TestAppValidatesTemplatesOnce).
 func TestAppHonoursNoValidation(t *testing.T) {
-	if dir := os.Getenv(appChildEnv); dir != "" {
-		require.NoError(t, stacks.SynthApp(dir))
+	if out := os.Getenv(appChildEnv); out != "" {
+		app := stacks.NewApp(&awscdk.AppProps{Outdir: &out})
+		awscdk.NewStack(app, jsii.String("Empty"), nil)
+		app.Synth(nil)
 		return
 	}
-	out := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestAppHonoursNoValidation$", "-test.count=1")
-	cmd.Env = append(os.Environ(),
-		appChildEnv+"="+repoRoot(t),
-		"CDK_VALIDATION=false",
-		"CDK_OUTDIR="+out,
-		`CDK_CONTEXT_JSON={"nag":"false","envs":"dev"}`,
-	)
-	msg, err := cmd.CombinedOutput()
-	require.NoError(t, err, "%s", msg)
-	require.FileExists(t, filepath.Join(out, "StaticSite-dev.template.json"))
-	require.NoFileExists(t, filepath.Join(out, "validation-report.json"))
+	run := noValidationRun.get(t)
+	require.NoError(t, run.err, "%s", run.output)
+	require.FileExists(t, filepath.Join(run.outdir, "Empty.template.json"))
+	require.NoFileExists(t, filepath.Join(run.outdir, "validation-report.json"))
 }
 
-// appChildEnv names the module root to the child process of
-// TestAppHonoursNoValidation.
+// appChildEnv gives the child process of TestAppHonoursNoValidation its
+// output folder.
 const appChildEnv = "STATICSITE_TEST_APP_CHILD"
+
+type noValidationResult struct {
+	outdir string
+	output []byte
+	err    error
+}
+
+func runNoValidationChild() (noValidationResult, error) {
+	out, err := os.MkdirTemp("", "staticsite-novalidation-")
+	if err != nil {
+		return noValidationResult{}, err
+	}
+	keep(out)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestAppHonoursNoValidation$", "-test.count=1")
+	cmd.Env = append(os.Environ(), appChildEnv+"="+out, "CDK_VALIDATION=false")
+	msg, err := cmd.CombinedOutput()
+	return noValidationResult{outdir: out, output: msg, err: err}, nil
+}
 
 // With the shipped feature flags (@aws-cdk/core:annotationsInValidationReport)
 // an unsuppressed cdk-nag error stops `cdk synth`, before any deploy.

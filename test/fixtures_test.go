@@ -8,6 +8,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -50,17 +51,70 @@ var keptDirs []string
 func keptDir(t *testing.T) string {
 	dir, err := os.MkdirTemp("", "staticsite-test-")
 	require.NoError(t, err)
-	keptDirs = append(keptDirs, dir)
+	keep(dir)
 	return dir
+}
+
+// keptMu guards keptDirs, which background work appends to too.
+var keptMu sync.Mutex
+
+// keep has TestMain remove dir at the end.
+func keep(dir string) {
+	keptMu.Lock()
+	defer keptMu.Unlock()
+	keptDirs = append(keptDirs, dir)
 }
 
 func TestMain(m *testing.M) {
 	flag.Parse()
+	if os.Getenv(appChildEnv) == "" {
+		startBackground()
+	}
 	jsiitest.Main(m, func() {
+		keptMu.Lock()
+		defer keptMu.Unlock()
 		for _, d := range keptDirs {
 			os.RemoveAll(d)
 		}
 	})
+}
+
+// background is work started with the tests and awaited by the test that
+// needs it. jsii runs one Node.js per process and every call waits for it,
+// so the tests keep about one core busy; this work, which needs no jsii in
+// this process, uses the other one meanwhile.
+type background[T any] struct {
+	done chan struct{}
+	val  T
+	err  error
+}
+
+func inBackground[T any](work func() (T, error)) *background[T] {
+	b := &background[T]{done: make(chan struct{})}
+	go func() {
+		defer close(b.done)
+		b.val, b.err = work()
+	}()
+	return b
+}
+
+func (b *background[T]) get(t *testing.T) T {
+	t.Helper()
+	<-b.done
+	require.NoError(t, b.err)
+	return b.val
+}
+
+var (
+	// noValidationRun is TestAppHonoursNoValidation's child process.
+	noValidationRun *background[noValidationResult]
+	// materialized holds each bundler build written to a folder.
+	materialized *background[map[string]string]
+)
+
+func startBackground() {
+	noValidationRun = inBackground(runNoValidationChild)
+	materialized = inBackground(materializeBundlerBuilds)
 }
 
 // cached builds a fixture once per test binary; jsii calls are slow and

@@ -367,35 +367,64 @@ type bundlerBuild struct {
 
 func bundlerBuilds(t *testing.T) map[string]bundlerBuild {
 	t.Helper()
-	paths, err := filepath.Glob(filepath.Join("testdata", "bundlers", "*.json"))
+	out, err := readBundlerBuilds()
 	require.NoError(t, err)
-	require.GreaterOrEqual(t, len(paths), 5)
-	out := map[string]bundlerBuild{}
-	for _, p := range paths {
-		raw, err := os.ReadFile(p)
-		require.NoError(t, err)
-		var b bundlerBuild
-		require.NoError(t, json.Unmarshal(raw, &b))
-		out[strings.TrimSuffix(filepath.Base(p), ".json")] = b
-	}
+	require.GreaterOrEqual(t, len(out), 5)
 	return out
 }
 
-// materialize writes a build's files (empty, but index.html and the
-// manifest) into a folder, as the upload would find them.
-func (b bundlerBuild) materialize(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	for _, f := range b.Files {
-		p := filepath.Join(dir, filepath.FromSlash(f.Path))
-		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		content := []byte(f.Path)
-		if b.Manifest != nil && f.Path == b.Manifest.Path {
-			content = b.Manifest.Content
-		}
-		require.NoError(t, os.WriteFile(p, content, 0o644))
+func readBundlerBuilds() (map[string]bundlerBuild, error) {
+	paths, err := filepath.Glob(filepath.Join("testdata", "bundlers", "*.json"))
+	if err != nil {
+		return nil, err
 	}
-	return dir
+	out := map[string]bundlerBuild{}
+	for _, p := range paths {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		var b bundlerBuild
+		if err := json.Unmarshal(raw, &b); err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		out[strings.TrimSuffix(filepath.Base(p), ".json")] = b
+	}
+	return out, nil
+}
+
+// materializeBundlerBuilds writes each build's files (empty, but
+// index.html and the manifest) into a folder of its own, as the upload
+// would find them, and returns the folders by build name.
+func materializeBundlerBuilds() (map[string]string, error) {
+	builds, err := readBundlerBuilds()
+	if err != nil {
+		return nil, err
+	}
+	root, err := os.MkdirTemp("", "staticsite-bundlers-")
+	if err != nil {
+		return nil, err
+	}
+	keep(root)
+	dirs := map[string]string{}
+	for name, b := range builds {
+		dir := filepath.Join(root, name)
+		for _, f := range b.Files {
+			p := filepath.Join(dir, filepath.FromSlash(f.Path))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				return nil, err
+			}
+			content := []byte(f.Path)
+			if b.Manifest != nil && f.Path == b.Manifest.Path {
+				content = b.Manifest.Content
+			}
+			if err := os.WriteFile(p, content, 0o644); err != nil {
+				return nil, err
+			}
+		}
+		dirs[name] = dir
+	}
+	return dirs, nil
 }
 
 // TestAssetCacheClass (pitfall asset-cache-class): on the real output of
@@ -404,9 +433,10 @@ func (b bundlerBuild) materialize(t *testing.T) string {
 // and none of the public files (og-image-1200x630.png,
 // screenshot-20240115.png, release-notes.20240115.txt, ...).
 func TestAssetCacheClass(t *testing.T) {
+	dirs := materialized.get(t)
 	for name, b := range bundlerBuilds(t) {
 		t.Run(name, func(t *testing.T) {
-			hashed, err := staticsite.HashedFiles(b.materialize(t))
+			hashed, err := staticsite.HashedFiles(dirs[name])
 			require.NoError(t, err)
 			n := 0
 			for _, f := range b.Files {

@@ -2,16 +2,12 @@ package sitechecks_test
 
 import (
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfrontorigins"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
-	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/one-origin/staticsitewithapi/constructs/sitechecks"
@@ -38,49 +34,76 @@ func newSite(stack awscdk.Stack) awscloudfront.Distribution {
 	})
 }
 
-// printFindings prints each sitechecks annotation of the stack as level,
-// rule and construct path.
-func printFindings(stack awscdk.Stack) {
-	ann := assertions.Annotations_FromStack(stack)
-	sitecheck := assertions.Match_StringLikeRegexp(jsii.String(`^\[`))
-	var lines []string
-	for level, found := range map[string]*[]*cxapi.SynthesisMessage{
-		"error":   ann.FindError(jsii.String("*"), sitecheck),
-		"warning": ann.FindWarning(jsii.String("*"), sitecheck),
-	} {
-		for _, m := range *found {
-			msg := fmt.Sprint(m.Entry.Data)
-			lines = append(lines, fmt.Sprintf("%-7s %s", level, msg[:strings.Index(msg, ": ")]))
-		}
-	}
-	slices.Sort(lines)
-	fmt.Println(strings.Join(lines, "\n"))
-}
-
+// The checks run when the app is synthesized (`cdk synth`): each finding
+// is an error or warning on the construct it is about, such as
+//
+//	[Error at /Shop/Distribution] [edge-methods] Shop/Distribution: behavior "/api/*" sends the API to ... Fix: ...
+//
+// For this setup they report edge-methods and error-masked (errors) and
+// api-cached (a warning) on Shop/Distribution.
 func ExampleNew() {
 	app := awscdk.NewApp(nil)
 	awscdk.Aspects_Of(app).Add(sitechecks.New(nil), nil)
 	stack := awscdk.NewStack(app, jsii.String("Shop"), nil)
 	newSite(stack)
-
-	printFindings(stack)
-	// Output:
-	// error   [edge-methods] Shop/Distribution
-	// error   [error-masked] Shop/Distribution
-	// warning [api-cached] Shop/Distribution
+	app.Synth(nil)
 }
 
+// AddTo checks chosen stacks with one visit each, instead of an aspect
+// on the whole app.
+func ExampleChecks_AddTo() {
+	app := awscdk.NewApp(nil)
+	shop := awscdk.NewStack(app, jsii.String("Shop"), nil)
+	newSite(shop)
+	sitechecks.New(nil).AddTo(shop)
+	app.Synth(nil)
+}
+
+// A suppression needs the reason a reviewer reads; it is recorded in the
+// cloud assembly. Here the API serves a public price list, so caching is
+// wanted: api-cached is not reported, the two errors still are.
 func ExampleSuppress() {
 	app := awscdk.NewApp(nil)
 	awscdk.Aspects_Of(app).Add(sitechecks.New(nil), nil)
 	stack := awscdk.NewStack(app, jsii.String("Catalog"), nil)
 	dist := newSite(stack)
 	sitechecks.Suppress(dist, sitechecks.ApiCached, "the API serves a public price list that may be cached for a day")
+	app.Synth(nil)
+}
 
-	printFindings(stack)
+// CheckTemplate reads a template from any tool, here the field note's
+// console setup written by hand: an API behavior with CDK's and the
+// console's defaults (GET and HEAD only, CachingOptimized) in front of a
+// REST API.
+func ExampleCheckTemplate() {
+	template := []byte(`{"Resources": {
+	  "Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": "shop", "EndpointConfiguration": {"Types": ["REGIONAL"]}}},
+	  "Proxy": {"Type": "AWS::ApiGateway::Resource", "Properties": {"RestApiId": {"Ref": "Api"}, "ParentId": {"Fn::GetAtt": ["Api", "RootResourceId"]}, "PathPart": "{proxy+}"}},
+	  "ProxyAny": {"Type": "AWS::ApiGateway::Method", "Properties": {"RestApiId": {"Ref": "Api"}, "ResourceId": {"Ref": "Proxy"}, "HttpMethod": "ANY", "AuthorizationType": "NONE", "Integration": {"Type": "HTTP_PROXY", "Uri": "https://orders.example.com/{proxy}"}}},
+	  "ProxyOptions": {"Type": "AWS::ApiGateway::Method", "Properties": {"RestApiId": {"Ref": "Api"}, "ResourceId": {"Ref": "Proxy"}, "HttpMethod": "OPTIONS", "AuthorizationType": "NONE", "Integration": {"Type": "MOCK"}}},
+	  "Stage": {"Type": "AWS::ApiGateway::Stage", "Properties": {"RestApiId": {"Ref": "Api"}, "StageName": "prod"}},
+	  "Site": {"Type": "AWS::CloudFront::Distribution", "Properties": {"DistributionConfig": {
+	    "Enabled": true,
+	    "Origins": [
+	      {"Id": "s3", "DomainName": "shop-site.s3.us-east-1.amazonaws.com", "S3OriginConfig": {}, "OriginAccessControlId": "E1OAC"},
+	      {"Id": "api", "DomainName": {"Fn::Sub": "${Api}.execute-api.${AWS::Region}.amazonaws.com"}, "OriginPath": "/prod", "CustomOriginConfig": {"OriginProtocolPolicy": "https-only"}}
+	    ],
+	    "DefaultCacheBehavior": {"TargetOriginId": "s3", "ViewerProtocolPolicy": "redirect-to-https", "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6",
+	      "FunctionAssociations": [{"EventType": "viewer-request", "FunctionARN": "arn:aws:cloudfront::123456789012:function/spa"}]},
+	    "CacheBehaviors": [{"PathPattern": "/api/*", "TargetOriginId": "api", "ViewerProtocolPolicy": "https-only",
+	      "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6", "OriginRequestPolicyId": "b689b0a8-53d0-40ab-baf2-68738e2966ac"}]
+	  }}}
+	}}`)
+	findings, err := sitechecks.CheckTemplate(template, nil)
+	if err != nil {
+		panic(err)
+	}
+	for _, f := range findings {
+		fmt.Printf("%-7s %s on %s\n", f.Level, f.Rule, f.LogicalId)
+	}
 	// Output:
-	// error   [edge-methods] Catalog/Distribution
-	// error   [error-masked] Catalog/Distribution
+	// warning api-cached on Site
+	// error   edge-methods on Site
 }
 
 func ExampleRules() {
