@@ -43,6 +43,7 @@ const (
 // PolicyKind is the kind of a managed CloudFront policy.
 type PolicyKind string
 
+// The kinds of managed policy, as CloudFront's console names them.
 const (
 	CachePolicy           PolicyKind = "cache policy"
 	OriginRequestPolicy   PolicyKind = "origin request policy"
