@@ -50,7 +50,7 @@ var (
 	nagCdkHandlers      = []nagSuppression{
 		{ID: "AwsSolutions-IAM4", Reason: "Handler created by aws-cdk-lib (BucketDeployment / auto-delete objects) with the basic Lambda execution role.", On: "AWS::IAM::Role", AppliesTo: `/^Policy::arn:<AWS::Partition>:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole$/`},
 		{ID: "AwsSolutions-IAM5", Reason: "Handler created by aws-cdk-lib: object-level wildcards on the site bucket and the CDK asset bucket are what an upload needs; aws-cdk-lib grants CloudFront invalidations on any distribution (Resource *).", On: "AWS::IAM::Policy",
-			AppliesTo: `/^(Action::s3:[A-Za-z]+\*|Resource::(<[^>]+\.Arn>|arn:[^:]+:s3:::[^/<>]+)\/\*|Resource::\*)$/`},
+			AppliesTo: `/^(Action::s3:[A-Za-z]+\*|Resource::(<[^>]+\.Arn>|arn:[^:]+:s3:::[^/]+)\/\*|Resource::\*)$/`},
 		{ID: "AwsSolutions-L1", Reason: "Handler created by aws-cdk-lib; its runtime is chosen and updated by aws-cdk-lib.", On: "AWS::Lambda::Function"},
 	}
 )
