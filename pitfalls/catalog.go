@@ -88,7 +88,7 @@ var catalog = []Pitfall{
 		Default: "origin request policy AllViewerExceptHostHeader on the API behavior",
 		Fix: fmt.Sprintf("set the API behavior's origin request policy to AllViewerExceptHostHeader (%s, awscloudfront.OriginRequestPolicy_ALL_VIEWER_EXCEPT_HOST_HEADER())",
 			AllViewerExceptHostHeader),
-		FoundBy: notDeployed,
+		FoundBy: notDeployed | Smoke,
 	},
 	{
 		ID:      ApiCached,
@@ -120,7 +120,7 @@ var catalog = []Pitfall{
 		Cause:   "API Gateway's own error responses (no route, throttled, integration failed) carry no CORS headers",
 		Default: "the CloudFront response headers policy adds the CORS headers to every API response, API Gateway's own errors included",
 		Fix:     "add the CORS headers to API Gateway's own 4XX and 5XX answers too: let a CloudFront response headers policy add them to every API response, or set them on the gateway responses",
-		FoundBy: testsOnly,
+		FoundBy: testsOnly | Smoke,
 	},
 	{
 		ID:      ErrorMasked,
@@ -144,7 +144,7 @@ var catalog = []Pitfall{
 		Cause:   "an EDGE-optimized API behind the distribution, so each request crosses two CloudFront distributions",
 		Default: "a REGIONAL endpoint",
 		Fix:     "make the REST API REGIONAL (awsapigateway.EndpointType_REGIONAL); an API that sets no endpoint type is EDGE",
-		FoundBy: notDeployed,
+		FoundBy: notDeployed | Smoke,
 	},
 	{
 		ID:      OriginTimeout,
@@ -160,7 +160,7 @@ var catalog = []Pitfall{
 		Cause:   "nothing checks that a request came through CloudFront",
 		Default: "CloudFront sends a generated secret as the `x-api-key` origin header, and every API method but OPTIONS requires that key",
 		Fix:     "make API Gateway require a secret only CloudFront knows: an API key kept in Secrets Manager, sent by CloudFront as the x-api-key origin header and required by every method but OPTIONS",
-		FoundBy: testsOnly,
+		FoundBy: testsOnly | Smoke,
 	},
 	{
 		ID:      StaleFrontend,
@@ -168,7 +168,7 @@ var catalog = []Pitfall{
 		Cause:   "no invalidation, and `index.html` cached for up to a day",
 		Default: "each deploy invalidates once; `index.html` and `config.json` revalidate on every request, content-hashed assets are immutable",
 		Fix:     "serve index.html and config.json with Cache-Control no-cache and only content-hashed files as immutable, and invalidate the distribution after each upload",
-		FoundBy: testsOnly,
+		FoundBy: testsOnly | Smoke,
 	},
 	{
 		ID:      ConfigPruned,
@@ -176,7 +176,7 @@ var catalog = []Pitfall{
 		Cause:   "a second `BucketDeployment` with `prune` deleted the files of the first one",
 		Default: "every key belongs to exactly one deployment, and no deployment prunes",
 		Fix:     "give every key of the bucket one owning deployment and set Prune: false on each BucketDeployment that shares the bucket",
-		FoundBy: testsOnly,
+		FoundBy: testsOnly | Smoke,
 	},
 	{
 		ID:      AbsoluteBaseUrl,
@@ -184,7 +184,7 @@ var catalog = []Pitfall{
 		Cause:   "the API's absolute URL is compiled into the frontend build",
 		Default: "the frontend reads a relative `apiBase` (`/api`) from `config.json`, written at deploy",
 		Fix:     "read the API base from /config.json at run time and keep it a path on the same site (/api), not an absolute URL built into the bundle",
-		FoundBy: testsOnly,
+		FoundBy: testsOnly | Smoke,
 	},
 
 	{

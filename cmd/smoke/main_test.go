@@ -39,8 +39,15 @@ func newSite(t *testing.T, brokenPost http.HandlerFunc) *httptest.Server {
 			_, _ = w.Write(recorded(t, "s3-access-denied.xml"))
 			return
 		}
+		if r.URL.Path == "/config.json" {
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Cache-Control", "no-cache")
+			_, _ = io.WriteString(w, `{"apiBase":"/api"}`)
+			return
+		}
 		if !strings.HasPrefix(r.URL.Path, "/api/") {
 			w.Header().Set("Content-Type", "text/html")
+			w.Header().Set("Cache-Control", "no-cache")
 			_, _ = w.Write(index)
 			return
 		}
@@ -48,6 +55,10 @@ func newSite(t *testing.T, brokenPost http.HandlerFunc) *httptest.Server {
 		switch {
 		case r.URL.Path == "/api/health":
 			_, _ = io.WriteString(w, `{"status":"ok"}`)
+		case r.URL.Path == "/api/echo" && r.Method == http.MethodPost && r.Header.Get("Content-Type") != "application/json":
+			// The bundled backend refuses a body declared as anything else.
+			w.WriteHeader(http.StatusUnsupportedMediaType)
+			_, _ = io.WriteString(w, `{"error":"Content-Type must be application/json"}`)
 		case r.URL.Path == "/api/echo" && r.Method == http.MethodPost:
 			b, _ := io.ReadAll(r.Body)
 			out := []byte(`{"echo":` + string(b) + `,"method":"POST","path":"/api/echo"}`)
@@ -114,7 +125,8 @@ func TestHealthySiteExitsZero(t *testing.T) {
 	require.Contains(t, out, "PASS root")
 	require.Contains(t, out, "PASS api-echo")
 	require.Contains(t, out, "PASS api-compression")
-	require.Contains(t, out, "OK: all 8 checks passed")
+	require.Contains(t, out, "OK: all 13 checks passed, 2 not checked")
+	require.Contains(t, out, "SKIP api-direct-access   not checked: no execute-api URL")
 	require.NotContains(t, out, "FAIL")
 }
 
@@ -128,11 +140,12 @@ func TestFailureLineNamesPitfallAndFix(t *testing.T) {
 			lines = append(lines, l)
 		}
 	}
-	require.Len(t, lines, 2, "only the two POST checks fail:\n%s", out)
+	require.Len(t, lines, 3, "only the three POST checks fail:\n%s", out)
 	line := lines[0]
 	require.Contains(t, line, "api-echo")
-	require.Contains(t, lines[1], "api-compression")
-	require.Contains(t, lines[1], "[edge-methods]")
+	require.Contains(t, lines[1], "api-headers")
+	require.Contains(t, lines[2], "api-compression")
+	require.Contains(t, lines[2], "[edge-methods]")
 	require.Contains(t, line, "[edge-methods]")
 	require.Contains(t, line, "| fix: allow all seven methods on the API behavior")
 	require.Contains(t, out, "pitfalls: edge-methods")
@@ -180,13 +193,13 @@ func TestJSONReport(t *testing.T) {
 		require.NoError(t, json.Unmarshal([]byte(out), &rep), out)
 		require.Equal(t, srv.URL, rep.URL)
 		require.False(t, rep.OK)
-		require.Len(t, rep.Checks, 9)
+		require.Len(t, rep.Checks, 16)
 		for _, c := range rep.Checks {
 			require.NotNil(t, c.OK, "every check has ok")
 			require.NotNil(t, c.Pitfall, "every check has pitfall")
 			require.NotNil(t, c.Fix, "every check has fix")
 			require.NotEmpty(t, c.Detail)
-			if c.Name == "api-echo" || c.Name == "api-compression" {
+			if c.Name == "api-echo" || c.Name == "api-headers" || c.Name == "api-compression" {
 				require.False(t, *c.OK)
 				require.Equal(t, "edge-methods", *c.Pitfall)
 				require.NotEmpty(t, *c.Fix)
@@ -203,19 +216,39 @@ func TestJSONReport(t *testing.T) {
 		var rep report
 		require.NoError(t, json.Unmarshal([]byte(out), &rep), out)
 		require.True(t, rep.OK)
-		require.Len(t, rep.Checks, 8)
+		require.Len(t, rep.Checks, 15)
 	})
+}
+
+// newExecuteApi serves the API stage's own URL on loopback: it refuses
+// requests without the key, or answers them when open is true.
+func newExecuteApi(t *testing.T, open bool) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if !open || r.URL.Path != "/dev/api/health" {
+			w.Header().Set("x-amzn-ErrorType", "ForbiddenException")
+			w.WriteHeader(http.StatusForbidden)
+			_, _ = io.WriteString(w, `{"message":"Forbidden"}`)
+			return
+		}
+		_, _ = io.WriteString(w, `{"status":"ok"}`)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
 }
 
 func TestOutputsFile(t *testing.T) {
 	srv := newSite(t, nil)
 	other := newSite(t, edgeMethods(t))
-	one := writeOutputs(t, `{"StaticSite-dev": {"SiteUrl": "`+srv.URL+`", "DistributionId": "E1", "BucketName": "b", "ApiExecuteUrl": "https://x.execute-api.ap-southeast-2.amazonaws.com/dev/"}}`)
+	exec := newExecuteApi(t, false)
+	one := writeOutputs(t, `{"StaticSite-dev": {"SiteUrl": "`+srv.URL+`", "DistributionId": "E1", "BucketName": "b", "ApiExecuteUrl": "`+exec.URL+`/dev/"}}`)
 	two := writeOutputs(t, `{"StaticSite-dev": {"SiteUrl": "`+srv.URL+`"}, "StaticSite-prod": {"SiteUrl": "`+other.URL+`"}}`)
 
 	code, out, errOut := runCmd("-outputs", one)
 	require.Equal(t, 0, code, out+errOut)
 	require.Contains(t, out, "smoke check of "+srv.URL)
+	// The stack's ApiExecuteUrl output is checked too.
+	require.Contains(t, out, "PASS api-direct-access   GET "+exec.URL+"/dev/api/health -> 403")
 
 	code, out, _ = runCmd("-outputs", two, "-stack", "StaticSite-dev")
 	require.Equal(t, 0, code, out)
@@ -227,6 +260,23 @@ func TestOutputsFile(t *testing.T) {
 	code, _, errOut = runCmd("-outputs", two)
 	require.Equal(t, 2, code)
 	require.Contains(t, errOut, "choose one with -stack: StaticSite-dev, StaticSite-prod")
+}
+
+// TestApiExecuteUrl: the execute-api URL must refuse a request without
+// CloudFront's key; -api-execute-url overrides the outputs file.
+func TestApiExecuteUrl(t *testing.T) {
+	srv := newSite(t, nil)
+	closed, open := newExecuteApi(t, false), newExecuteApi(t, true)
+
+	code, out, _ := runCmd("-api-execute-url", open.URL+"/dev/", srv.URL)
+	require.Equal(t, 1, code, out)
+	require.Contains(t, out, "FAIL api-direct-access   [direct-access] GET "+open.URL+"/dev/api/health -> 200")
+	require.Contains(t, out, "pitfalls: direct-access (see docs/PITFALLS.md)")
+
+	outputs := writeOutputs(t, `{"S": {"SiteUrl": "`+srv.URL+`", "ApiExecuteUrl": "`+open.URL+`/dev/"}}`)
+	code, out, _ = runCmd("-outputs", outputs, "-api-execute-url", closed.URL+"/dev")
+	require.Equal(t, 0, code, out)
+	require.Contains(t, out, "OK: all 14 checks passed, 1 not checked")
 }
 
 func TestUsageErrorsExitTwo(t *testing.T) {
@@ -250,6 +300,8 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		{"not a URL", []string{"d111111abcdef8.cloudfront.net"}, "not an http(s) URL"},
 		{"origin with a path", []string{"-origin", "http://localhost:5173/", srv.URL}, "with no path"},
 		{"bad prefix", []string{"-api-prefix", "/", srv.URL}, "API prefix"},
+		{"bad execute-api URL", []string{"-api-execute-url", "abc123.execute-api.eu-west-1.amazonaws.com", srv.URL}, "API execute URL"},
+		{"ApiExecuteUrl not a string", []string{"-outputs", writeOutputs(t, `{"S": {"SiteUrl": "`+srv.URL+`", "ApiExecuteUrl": 7}}`)}, "ApiExecuteUrl output is 7"},
 		{"missing outputs file", []string{"-outputs", filepath.Join(t.TempDir(), "nope.json")}, "no such file"},
 		{"outputs not JSON", []string{"-outputs", bad}, "not a cdk outputs file"},
 		{"unknown stack", []string{"-outputs", good, "-stack", "T"}, `stack "T" is not in the outputs file; stacks in the file: S`},

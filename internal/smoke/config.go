@@ -79,6 +79,15 @@ type Config struct {
 	// Default: none (no previous-assets check).
 	PreviousAssets []string
 
+	// ApiExecuteUrl, when set, is the API stage's own URL, bypassing
+	// CloudFront (the stack's ApiExecuteUrl output, such as
+	// "https://abc123.execute-api.eu-west-1.amazonaws.com/dev/"). The
+	// health route requested there without CloudFront's secret key must be
+	// refused (pitfall direct-access). It is the one request Run sends to
+	// another host than BaseURL.
+	// Default: "" (the direct-access check is skipped).
+	ApiExecuteUrl string
+
 	// Timeout bounds one request attempt, reading the body included.
 	// Default: DefaultTimeout (10 s).
 	Timeout time.Duration
@@ -163,6 +172,16 @@ func (c Config) resolve() (*resolved, error) {
 		}
 	}
 
+	if c.ApiExecuteUrl != "" {
+		u, err := url.Parse(c.ApiExecuteUrl)
+		switch {
+		case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+			add("API execute URL %q is not an http(s) URL; give the ApiExecuteUrl output, such as https://abc123.execute-api.eu-west-1.amazonaws.com/dev/", c.ApiExecuteUrl)
+		case u.RawQuery != "" || u.Fragment != "" || u.User != nil:
+			add("API execute URL %q must not have a query, fragment or user info", c.ApiExecuteUrl)
+		}
+	}
+
 	if r.Timeout == 0 {
 		r.Timeout = DefaultTimeout
 	} else if r.Timeout < 0 {
@@ -187,9 +206,12 @@ func (c Config) resolve() (*resolved, error) {
 	return r, errors.Join(errs...)
 }
 
-// url returns the absolute URL of path on the site.
+// url returns the absolute URL of path on the site; path may end in a
+// query ("/api/echo?x=1").
 func (r *resolved) url(path string) string {
 	u := *r.base
-	u.Path = r.base.Path + path
+	p, q, _ := strings.Cut(path, "?")
+	u.Path = r.base.Path + p
+	u.RawQuery = q
 	return u.String()
 }

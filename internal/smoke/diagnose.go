@@ -54,12 +54,32 @@ const (
 	// WellknownRewritten: a /.well-known/ path was answered with the SPA's
 	// index.html.
 	WellknownRewritten = pitfalls.WellknownRewritten
+
+	// HeadersDropped: the backend did not get the viewer's Content-Type,
+	// Authorization, custom headers or query string.
+	HeadersDropped = pitfalls.HeadersDropped
+	// CorsErrors: an API error lacked the Access-Control-Allow-Origin that
+	// a successful answer to the same origin carried.
+	CorsErrors = pitfalls.CorsErrors
+	// EdgeOptimized: an API answer crossed two CloudFront distributions
+	// (two "(CloudFront)" entries in Via).
+	EdgeOptimized = pitfalls.EdgeOptimized
+	// DirectAccess: the execute-api URL answered without CloudFront's key.
+	DirectAccess = pitfalls.DirectAccess
+	// StaleFrontend: index.html or config.json may be cached without
+	// revalidation.
+	StaleFrontend = pitfalls.StaleFrontend
+	// ConfigPruned: /config.json is missing.
+	ConfigPruned = pitfalls.ConfigPruned
+	// AbsoluteBaseUrl: the frontend calls the API by an absolute URL.
+	AbsoluteBaseUrl = pitfalls.AbsoluteBaseUrl
 )
 
 // Pitfalls lists every ID that Diagnose or Run can report, in catalog
 // order. The catalog marks exactly these with pitfalls.Smoke.
 func Pitfalls() []PitfallID {
-	return []PitfallID{EdgeMethods, S3Origin, ApiRoute, HostHeader, ApiCached, PreflightAuth, CorsDuplicate, ErrorMasked, SpaDeeplink, OriginTimeout,
+	return []PitfallID{EdgeMethods, S3Origin, ApiRoute, HostHeader, HeadersDropped, ApiCached, PreflightAuth, CorsDuplicate, CorsErrors,
+		ErrorMasked, SpaDeeplink, EdgeOptimized, OriginTimeout, DirectAccess, StaleFrontend, ConfigPruned, AbsoluteBaseUrl,
 		ErrorsCached, ChunkDeleted, ApiUncompressed, WellknownRewritten}
 }
 

@@ -18,7 +18,15 @@
 // error must not come from CloudFront's cache. With previous assets given,
 // the files of the build before the last deploy must still be served; with
 // an Origin given, a CORS preflight must be answered with exactly one
-// matching Access-Control-Allow-Origin.
+// matching Access-Control-Allow-Origin, and an API error must carry it too.
+//
+// Beyond single answers, Run checks what a browser relies on: index.html
+// and /config.json revalidate, config.json exists and names the API by a
+// relative path, and no absolute API URL is built into the page or its
+// scripts; an API answer crossed one CloudFront distribution (Via); the
+// viewer's Content-Type reaches the backend; and, given the stage's own
+// execute-api URL (Config.ApiExecuteUrl), a request there without
+// CloudFront's key is refused.
 //
 // Each failed response is matched against the known failure signatures
 // (CloudFront's "not configured to allow the HTTP request method" page, S3's

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"io"
+	"mime"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -111,20 +112,38 @@ func (s *fakeSite) s3(w http.ResponseWriter, r *http.Request) {
 	if !strings.HasPrefix(p, "/.well-known/") && !strings.Contains(p[strings.LastIndex(p, "/")+1:], ".") {
 		p = "/index.html"
 	}
-	if p != "/index.html" {
+	switch p {
+	case "/index.html":
+		// The construct's upload: the HTML and config.json revalidate.
+		replay(w, http.StatusOK, s.index,
+			"Content-Type", "text/html", "Cache-Control", "no-cache", "Server", "AmazonS3", "X-Cache", "Hit from cloudfront", "Age", "120")
+	case "/config.json":
+		replay(w, http.StatusOK, []byte(`{"environment":"test","apiBase":"`+s.prefix+`","siteUrl":"https://d111111abcdef8.cloudfront.net"}`),
+			"Content-Type", "application/json", "Cache-Control", "no-cache", "Server", "AmazonS3", "X-Cache", "RefreshHit from cloudfront")
+	case scriptPath:
+		// The bundle knows the site's URL but calls the API by its path.
+		replay(w, http.StatusOK, []byte(`const site="https://d111111abcdef8.cloudfront.net";fetch("`+s.prefix+`/health")`),
+			"Content-Type", "text/javascript", "Cache-Control", "public, max-age=31536000, immutable", "Server", "AmazonS3")
+	default:
 		replay(w, http.StatusForbidden, testdata(s.t, "s3-access-denied.xml"),
 			"Content-Type", "application/xml", "Server", "AmazonS3", "X-Cache", "Error from cloudfront")
-		return
 	}
-	replay(w, http.StatusOK, s.index,
-		"Content-Type", "text/html", "Server", "AmazonS3", "X-Cache", "Hit from cloudfront", "Age", "120")
 }
+
+// scriptPath is the module script that testdata/index.html loads.
+const scriptPath = "/assets/index-3f9a1c.js"
+
+// oneHop is the Via of an answer that crossed one distribution.
+const oneHop = "1.1 0a1b2c3d4e5f.cloudfront.net (CloudFront)"
 
 // api is the API behavior: CloudFront's CORS policy plus the default
 // backend (apihandler) behind API Gateway's {proxy+}.
 func (s *fakeSite) api(w http.ResponseWriter, r *http.Request) {
 	if w.Header().Get("X-Cache") == "" {
 		w.Header().Set("X-Cache", "Miss from cloudfront")
+	}
+	if w.Header().Get("Via") == "" {
+		w.Header().Set("Via", oneHop)
 	}
 	if r.Header.Get("Origin") == allowedOrigin {
 		w.Header().Set("Access-Control-Allow-Origin", allowedOrigin)
@@ -143,6 +162,11 @@ func (s *fakeSite) api(w http.ResponseWriter, r *http.Request) {
 	case rel == "/health" && r.Method == http.MethodGet:
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "time": "2025-01-01T00:00:00Z"})
 	case rel == "/echo" && r.Method == http.MethodPost:
+		// apihandler refuses a body declared as anything but JSON.
+		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); r.Header.Get("Content-Type") != "" && mt != "application/json" {
+			writeJSON(w, http.StatusUnsupportedMediaType, map[string]string{"error": "Content-Type must be application/json"})
+			return
+		}
 		body, err := io.ReadAll(r.Body)
 		if err != nil || !json.Valid(body) {
 			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid JSON body"})

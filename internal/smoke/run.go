@@ -28,6 +28,16 @@ const (
 	CheckErrorsUncached = "api-errors-uncached"
 	CheckPreviousAssets = "previous-assets"
 	CheckPreflight      = "cors-preflight"
+
+	// The checks of what a browser depends on beyond the answers above
+	// (outside.go).
+	CheckRevalidate   = "frontend-revalidate"
+	CheckConfigJSON   = "config-json"
+	CheckApiBase      = "api-base-relative"
+	CheckSingleHop    = "api-single-hop"
+	CheckHeaders      = "api-headers"
+	CheckErrorCors    = "api-error-cors"
+	CheckDirectAccess = "api-direct-access"
 )
 
 // maxBody caps how much of a response body is read; the checks need only
@@ -49,6 +59,10 @@ type Check struct {
 	Detail string `json:"detail"`
 	// Fix is a one-line remedy; "" when the check passed.
 	Fix string `json:"fix"`
+	// Skipped is true when the check could not be judged (nothing to
+	// compare with, or an input such as the execute-api URL was not given);
+	// Detail says why. A skipped check has OK true: it never fails a run.
+	Skipped bool `json:"skipped,omitempty"`
 }
 
 // Report is the outcome of Run.
@@ -80,8 +94,8 @@ func (r Report) Pitfalls() []PitfallID {
 }
 
 // Run checks the site described by cfg and reports every check. It sends
-// requests only to cfg.BaseURL, through client (nil means a plain
-// http.Client), and returns within cfg.Deadline or when ctx ends, whichever
+// requests only to cfg.BaseURL, and one to cfg.ApiExecuteUrl when that is
+// set, through client (nil means a plain http.Client), and returns within cfg.Deadline or when ctx ends, whichever
 // comes first. Run does not modify cfg.
 func Run(ctx context.Context, cfg Config, client *http.Client) Report {
 	rep := Report{URL: cfg.BaseURL, Checks: []Check{}}
@@ -107,17 +121,27 @@ func Run(ctx context.Context, cfg Config, client *http.Client) Report {
 	rep.Checks = append(rep.Checks,
 		r.checkDeepLink(ctx, rootBody),
 		r.checkWellKnown(ctx),
+	)
+	config, configCheck := r.checkConfigJSON(ctx)
+	rep.Checks = append(rep.Checks,
+		r.checkRevalidate(ctx, config),
+		configCheck,
+		r.checkApiBase(ctx, config, rootBody),
 		r.checkHealth(ctx),
+		r.checkSingleHop(),
 		r.checkEcho(ctx),
+		r.checkHeaders(ctx),
 		r.checkCompression(ctx),
 	)
 	rep.Checks = append(rep.Checks, r.checkUnknownRoute(ctx)...)
+	rep.Checks = append(rep.Checks, r.checkErrorCors())
 	if len(c.PreviousAssets) > 0 {
 		rep.Checks = append(rep.Checks, r.checkPreviousAssets(ctx))
 	}
 	if c.Origin != "" {
 		rep.Checks = append(rep.Checks, r.checkPreflight(ctx))
 	}
+	rep.Checks = append(rep.Checks, r.checkDirectAccess(ctx))
 	rep.OK = true
 	for _, ch := range rep.Checks {
 		rep.OK = rep.OK && ch.OK
@@ -128,14 +152,25 @@ func Run(ctx context.Context, cfg Config, client *http.Client) Report {
 type runner struct {
 	cfg    *resolved
 	client *http.Client
+
+	// What later checks judge from earlier answers: the last answer of the
+	// health route, the echo's answer to a request with cfg.Origin, and the
+	// unknown route's error to one.
+	health, echo, apiError *Response
 }
 
-// fetch sends one request, repeating it after a network error or a 5xx
-// answer up to cfg.retries times with doubling backoff. err is set only
-// when no answer arrived.
+// fetch sends one request for path on the site, repeating it after a
+// network error or a 5xx answer up to cfg.retries times with doubling
+// backoff. err is set only when no answer arrived. path may end in a query.
 func (r *runner) fetch(ctx context.Context, method, path string, api bool, body []byte, hdr http.Header) (Response, error) {
+	return r.fetchURL(ctx, method, r.cfg.url(path), path, api, body, hdr)
+}
+
+// fetchURL is fetch for an absolute URL; path is what the Response says
+// was requested.
+func (r *runner) fetchURL(ctx context.Context, method, target, path string, api bool, body []byte, hdr http.Header) (Response, error) {
 	for attempt := 0; ; attempt++ {
-		resp, err := r.once(ctx, method, path, body, hdr)
+		resp, err := r.once(ctx, method, target, body, hdr)
 		resp.Method, resp.Path, resp.Api = method, path, api
 		retry := ctx.Err() == nil &&
 			((err != nil && !isDNSError(err)) || (err == nil && resp.Status >= 500))
@@ -152,15 +187,16 @@ func (r *runner) fetch(ctx context.Context, method, path string, api bool, body 
 	}
 }
 
-// once sends a single request and reads its body within cfg.Timeout.
-func (r *runner) once(ctx context.Context, method, path string, body []byte, hdr http.Header) (Response, error) {
+// once sends a single request to target and reads its body within
+// cfg.Timeout.
+func (r *runner) once(ctx context.Context, method, target string, body []byte, hdr http.Header) (Response, error) {
 	actx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
 	defer cancel()
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
-	req, err := http.NewRequestWithContext(actx, method, r.cfg.url(path), rd)
+	req, err := http.NewRequestWithContext(actx, method, target, rd)
 	if err != nil {
 		return Response{}, err
 	}
@@ -211,6 +247,11 @@ func isDNSError(err error) bool {
 const networkFix = "check the URL and that the stack is deployed; if the origin is slow, raise the timeout above 30 s to see CloudFront's answer (a 504 is origin-timeout)"
 
 func pass(name, detail string) Check { return Check{Name: name, OK: true, Detail: detail} }
+
+// skip builds a check that could not be judged; detail says why.
+func skip(name, detail string) Check {
+	return Check{Name: name, OK: true, Skipped: true, Detail: "not checked: " + detail}
+}
 
 // fail builds a failed check; fix defaults to the pitfall's fix.
 func fail(name string, id PitfallID, detail, fix string) Check {
@@ -303,6 +344,7 @@ func (r *runner) checkHealth(ctx context.Context) Check {
 		if err != nil {
 			return netFail(CheckHealth, http.MethodGet, path, err)
 		}
+		r.health = &resp
 		if id := Diagnose(resp); id != "" {
 			return fail(CheckHealth, id, fmt.Sprintf("%s (request %d of 2)%s", describe(resp), i, cacheNote(resp)), "")
 		}
@@ -343,6 +385,9 @@ func (r *runner) checkEcho(ctx context.Context) Check {
 	if err != nil {
 		return netFail(CheckEcho, http.MethodPost, path, err)
 	}
+	if r.cfg.Origin != "" {
+		r.echo = &resp
+	}
 	if id := Diagnose(resp); id != "" {
 		return fail(CheckEcho, id, describe(resp), "")
 	}
@@ -363,9 +408,17 @@ const echoFix = "make the echo path a POST route that answers 2xx JSON containin
 func (r *runner) checkUnknownRoute(ctx context.Context) []Check {
 	path := r.cfg.ApiPrefix + "/" + UnknownRoutePrefix + randomToken()
 	hdr := http.Header{"Accept": {"application/json"}}
+	if r.cfg.Origin != "" {
+		// A browser sends Origin with a cross-origin call, and its error
+		// must carry CORS headers too (CheckErrorCors).
+		hdr.Set("Origin", r.cfg.Origin)
+	}
 	resp, err := r.fetch(ctx, http.MethodGet, path, true, nil, hdr)
 	if err != nil {
 		return []Check{netFail(CheckUnknownRoute, http.MethodGet, path, err)}
+	}
+	if resp.Status >= 400 && resp.Status < 500 {
+		r.apiError = &resp
 	}
 	// Any 4xx JSON is the API's own answer, including API Gateway's
 	// "Missing Authentication Token" for an API without {proxy+}.
