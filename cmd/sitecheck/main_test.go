@@ -207,7 +207,7 @@ func TestPropertyOverrideReintroducingPitfallIsReported(t *testing.T) {
 }
 
 func TestCloudAssembly(t *testing.T) {
-	dir := filepath.Join("testdata", "cdk.out")
+	dir := filepath.Join("testdata", "assembly")
 	code, rep := runJSON(t, dir)
 	require.Equal(t, exitFailed, code)
 	type got struct{ Source, Stack, IDs string }
@@ -250,7 +250,7 @@ func TestCloudAssembly(t *testing.T) {
 // others from being checked, but the run exits 2.
 func TestSeveralPathsAndAnUnreadableOne(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "nope.json")
-	args := []string{filepath.Join("testdata", "fieldnote.yaml"), missing, filepath.Join("testdata", "cdk.out", "Backend.template.json")}
+	args := []string{filepath.Join("testdata", "fieldnote.yaml"), missing, filepath.Join("testdata", "assembly", "Backend.template.json")}
 	code, out, errOut := runCmd(args...)
 	require.Equal(t, exitUsage, code)
 	require.Contains(t, out, "ERROR [edge-methods] Distribution: ")
@@ -335,7 +335,7 @@ func TestHelpExitsZero(t *testing.T) {
 // The JSON field names are documented in docs/sitecheck.md; renaming one
 // breaks CI scripts that read them.
 func TestJSONFieldNames(t *testing.T) {
-	_, out, _ := runCmd("-json", filepath.Join("testdata", "cdk.out", "Web.template.json"), filepath.Join(t.TempDir(), "nope.yaml"))
+	_, out, _ := runCmd("-json", filepath.Join("testdata", "assembly", "Web.template.json"), filepath.Join(t.TempDir(), "nope.yaml"))
 	var rep map[string]any
 	require.NoError(t, json.Unmarshal([]byte(out), &rep))
 	keys := func(m map[string]any) []string {
@@ -398,7 +398,7 @@ Resources:
 // -integration-timeout goes through jsii (awscdk.Duration); the only test
 // here that starts it.
 func TestIntegrationTimeoutFlag(t *testing.T) {
-	web := filepath.Join("testdata", "cdk.out", "Web.template.json") // origin read timeout 30 s
+	web := filepath.Join("testdata", "assembly", "Web.template.json") // origin read timeout 30 s
 	_, rep := runJSON(t, web)
 	require.NotContains(t, ids(rep.Templates[0]), "origin-timeout")
 
