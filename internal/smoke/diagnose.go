@@ -116,6 +116,9 @@ func Diagnose(r Response) PitfallID {
 		switch {
 		case r.Api:
 			return S3Origin
+		case (code == "AccessDenied" || code == "NoSuchKey") && r.Path == ConfigPath:
+			// The construct always uploads it: another deployment pruned it.
+			return ConfigPruned
 		case (code == "AccessDenied" || code == "NoSuchKey") && strings.Trim(r.Path, "/") != "":
 			return SpaDeeplink
 		}

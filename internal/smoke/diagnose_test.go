@@ -55,6 +55,8 @@ func TestDiagnose(t *testing.T) {
 		{"S3 MethodNotAllowed on an API POST", api("POST", 405, xml, s3Method), smoke.S3Origin},
 		{"S3 AccessDenied on an API GET", api("GET", 403, xml, s3Denied), smoke.S3Origin},
 		{"S3 AccessDenied on a deep link", site("/smoke-deep/link", 403, xml, s3Denied), smoke.SpaDeeplink},
+		{"S3 AccessDenied for config.json", site("/config.json", 403, xml, s3Denied), smoke.ConfigPruned},
+		{"S3 AccessDenied for another file", site("/assets/app.json", 403, xml, s3Denied), smoke.SpaDeeplink},
 		{"S3 AccessDenied at the root is not a deep link", site("/", 403, xml, s3Denied), ""},
 		{"S3 MethodNotAllowed off the API", site("/about", 405, xml, s3Method), ""},
 		{"Missing Authentication Token", api("GET", 403, gw("MissingAuthenticationTokenException"), token), smoke.ApiRoute},
