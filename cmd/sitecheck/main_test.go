@@ -468,3 +468,20 @@ func TestLiveModeWithTheRealReader(t *testing.T) {
 	require.Equal(t, exitUsage, code, out)
 	require.True(t, strings.HasPrefix(errOut, "sitecheck: distribution E2ABCDEF123456: reading the deployed setup: "), errOut)
 }
+
+// Every flag that -h lists has a row in docs/sitecheck.md.
+func TestFlagsDocumented(t *testing.T) {
+	_, _, help := runCmd("-h")
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "sitecheck.md"))
+	require.NoError(t, err)
+	var flags []string
+	for _, line := range strings.Split(help, "\n") {
+		if f, ok := strings.CutPrefix(line, "  -"); ok {
+			flags = append(flags, strings.Fields(f)[0])
+		}
+	}
+	require.Len(t, flags, 7)
+	for _, f := range flags {
+		require.True(t, strings.Contains(string(doc), "| `-"+f), "document the flag -%s in docs/sitecheck.md", f)
+	}
+}
