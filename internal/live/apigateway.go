@@ -58,9 +58,10 @@ func (r *reader) readRestApi(ctx context.Context, apiID, region string) (string,
 			props["Policy"] = p
 		}
 	}
-	apiName := "rest api " + apiID
+	// Messages say "API <name>": ApiGateway/shop (a1b2c3d4e5).
+	apiName := "ApiGateway/" + apiID
 	if n := aws.ToString(api.Name); n != "" {
-		apiName += " (" + n + ")"
+		apiName = "ApiGateway/" + n + " (" + apiID + ")"
 	}
 	logical := r.t.add([]string{"RestApi", apiID}, "AWS::ApiGateway::RestApi", apiName, props)
 	r.apis[apiID] = logical
@@ -136,7 +137,7 @@ func (r *reader) readRestApi(ctx context.Context, apiID, region string) (string,
 				return "", err
 			}
 			r.t.add([]string{"RestApi", apiID, "Method", resID, httpMethod}, "AWS::ApiGateway::Method",
-				fmt.Sprintf("%s/method %s %s", apiName, httpMethod, aws.ToString(res.Path)),
+				fmt.Sprintf("%s/%s %s", apiName, httpMethod, aws.ToString(res.Path)),
 				methodProps(apiRef, refs[resID], httpMethod, m))
 		}
 	}
@@ -204,7 +205,7 @@ func (r *reader) readRestApi(ctx context.Context, apiID, region string) (string,
 			props["ResponseTemplates"] = g.ResponseTemplates
 		}
 		r.t.add([]string{"RestApi", apiID, "GatewayResponse", string(g.ResponseType)}, "AWS::ApiGateway::GatewayResponse",
-			apiName+"/gateway response "+string(g.ResponseType), props)
+			apiName+"/"+string(g.ResponseType), props)
 	}
 	return logical, nil
 }

@@ -169,7 +169,7 @@ func (r *reader) readDistribution(ctx context.Context, id string) error {
 		}
 		cfg["CustomErrorResponses"] = list
 	}
-	r.t.add([]string{"Distribution", id}, "AWS::CloudFront::Distribution", "distribution "+id,
+	r.t.add([]string{"Distribution", id}, "AWS::CloudFront::Distribution", "CloudFront/"+id,
 		map[string]any{"DistributionConfig": cfg})
 	return nil
 }
@@ -429,7 +429,7 @@ func (r *reader) cachePolicy(ctx context.Context, id string) (any, error) {
 		cfg["ParametersInCacheKeyAndForwardedToOrigin"] = params
 	}
 	logical := r.t.add([]string{"CachePolicy", id}, "AWS::CloudFront::CachePolicy",
-		fmt.Sprintf("cache policy %s (%s)", aws.ToString(c.Name), id), map[string]any{"CachePolicyConfig": cfg})
+		policyName(c.Name, id), map[string]any{"CachePolicyConfig": cfg})
 	r.policies["cache "+id] = logical
 	return ref(logical), nil
 }
@@ -464,7 +464,7 @@ func (r *reader) originRequestPolicy(ctx context.Context, id string) (any, error
 		cfg["QueryStringsConfig"] = withItems(map[string]any{"QueryStringBehavior": string(q.QueryStringBehavior)}, "QueryStrings", queryNames(q.QueryStrings))
 	}
 	logical := r.t.add([]string{"OriginRequestPolicy", id}, "AWS::CloudFront::OriginRequestPolicy",
-		fmt.Sprintf("origin request policy %s (%s)", aws.ToString(c.Name), id), map[string]any{"OriginRequestPolicyConfig": cfg})
+		policyName(c.Name, id), map[string]any{"OriginRequestPolicyConfig": cfg})
 	r.policies["request "+id] = logical
 	return ref(logical), nil
 }
@@ -527,7 +527,7 @@ func (r *reader) responseHeadersPolicy(ctx context.Context, id string) (any, err
 		cfg["SecurityHeadersConfig"] = sh
 	}
 	logical := r.t.add([]string{"ResponseHeadersPolicy", id}, "AWS::CloudFront::ResponseHeadersPolicy",
-		fmt.Sprintf("response headers policy %s (%s)", aws.ToString(c.Name), id), map[string]any{"ResponseHeadersPolicyConfig": cfg})
+		policyName(c.Name, id), map[string]any{"ResponseHeadersPolicyConfig": cfg})
 	r.policies["headers "+id] = logical
 	return ref(logical), nil
 }
@@ -597,7 +597,7 @@ func (r *reader) function(ctx context.Context, arn string) (any, error) {
 		fc["Comment"] = aws.ToString(s.FunctionConfig.Comment)
 		setEnum(fc, "Runtime", string(s.FunctionConfig.Runtime))
 	}
-	logical := r.t.add([]string{"Function", name}, "AWS::CloudFront::Function", "function "+name, map[string]any{
+	logical := r.t.add([]string{"Function", name}, "AWS::CloudFront::Function", "CloudFront/"+name, map[string]any{
 		"Name":           name,
 		"AutoPublish":    true,
 		"FunctionConfig": fc,
@@ -605,6 +605,15 @@ func (r *reader) function(ctx context.Context, arn string) (any, error) {
 	})
 	r.funcs[arn] = logical
 	return getAtt(logical, "FunctionARN"), nil
+}
+
+// policyName names a custom policy for messages, which say its kind:
+// "cache policy CloudFront/ShopSite-ApiCache".
+func policyName(name *string, id string) string {
+	if n := aws.ToString(name); n != "" {
+		return "CloudFront/" + n
+	}
+	return "CloudFront/" + id
 }
 
 // ---- small helpers ----------------------------------------------------------

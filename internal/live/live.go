@@ -20,9 +20,11 @@
 //     {"Fn::Join": ["", [{"Ref": api}, ".execute-api.<region>.amazonaws.com"]]}
 //     so the checks link the behavior to the API.
 //
-// Every resource carries Metadata "aws:cdk:path" with a readable name
-// ("distribution E2ABC", "rest api a1b2c3 (shop)"), which is what the
-// checks' messages name. The output is deterministic: same configuration,
+// Every resource carries Metadata "aws:cdk:path" with a readable name in
+// the manner of a construct path ("CloudFront/E2ABC", "ApiGateway/shop
+// (a1b2c3d4e5)", "ApiGateway/shop (a1b2c3d4e5)/ANY /{proxy+}"), which is
+// what the checks' messages name; they add the kind themselves ("cache
+// policy CloudFront/ShopSite-ApiCache"). The output is deterministic: same configuration,
 // same bytes.
 package live
 

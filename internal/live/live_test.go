@@ -79,6 +79,7 @@ func TestFieldNote(t *testing.T) {
 	require.NoError(t, err, fake.requestLog())
 
 	fs := findings(t, tmpl)
+	t.Logf("findings:\n%s", dump(fs))
 	require.Equal(t, []string{
 		"api-cached:warning on DistributionE2FIELDNOTE0QZ",
 		"api-route:error on DistributionE2FIELDNOTE0QZ",
@@ -94,16 +95,16 @@ func TestFieldNote(t *testing.T) {
 	for _, f := range fs {
 		switch f.LogicalId {
 		case "DistributionE2FIELDNOTE0QZ":
-			require.Contains(t, f.Message, "] distribution E2FIELDNOTE0QZ: ")
+			require.Contains(t, f.Message, "] CloudFront/E2FIELDNOTE0QZ: ")
 		case "RestApixp91hjk4qh":
-			require.Contains(t, f.Message, "] rest api xp91hjk4qh (cry-api): ")
+			require.Contains(t, f.Message, "] ApiGateway/cry-api (xp91hjk4qh): ")
 		}
 		if f.Rule == sitechecks.CorsDuplicate {
 			require.Contains(t, f.Message, "OPTIONS /{proxy+}")
 			require.Contains(t, f.Message, "SimpleCORS")
 		}
 		if f.Rule == sitechecks.EdgeMethods {
-			require.Contains(t, f.Message, `behavior "/api/*" sends the API to ${rest api xp91hjk4qh (cry-api)}.execute-api.ap-southeast-2.amazonaws.com`)
+			require.Contains(t, f.Message, `behavior "/api/*" sends the API to ${ApiGateway/cry-api (xp91hjk4qh)}.execute-api.ap-southeast-2.amazonaws.com`)
 		}
 	}
 
@@ -229,4 +230,97 @@ func newReaderForTest(t *testing.T, opts Options) *reader {
 	cfg, err := loadConfig(context.Background(), opts)
 	require.NoError(t, err)
 	return newReader(cfg, opts)
+}
+
+// A distribution shaped like the construct's: all seven methods,
+// CachingDisabled, AllViewerExceptHostHeader, the stage as origin path, a
+// REGIONAL API with an API key, OPTIONS MOCKs without auth, a
+// viewer-request function that leaves /.well-known/ alone, and error
+// caching off for API errors. The checks find nothing.
+func TestHealthy(t *testing.T) {
+	testCredentials(t)
+	fake := newFakeAWS(t, "healthy")
+	opts := fake.options()
+	opts.DistributionID = "E3HEALTHYSPA01"
+	opts.Region = "eu-west-1" // the API's domain names us-east-1, which wins
+	tmpl, err := Template(context.Background(), opts)
+	require.NoError(t, err, fake.requestLog())
+	fs := findings(t, tmpl)
+	require.Empty(t, fs, "findings:\n%s\ntemplate:\n%s", dump(fs), tmpl)
+	require.Equal(t, []string{"us-east-1"}, fake.signingRegions("apigateway"))
+
+	// Everything the construct's setup needs was read, and nothing else.
+	seen := fake.seen()
+	for _, a := range []string{actGetDistributionConfig, actGetResponseHeadersPolicy, actDescribeFunction, actGetFunction, actApiGatewayGet} {
+		require.True(t, seen[a], "%s was not called:\n%s", a, fake.requestLog())
+	}
+	require.False(t, seen[actListDistributions])
+
+	// CloudFront's secret origin header keeps its name, not its value.
+	require.NotContains(t, string(tmpl), "Zm9yLXRlc3RzLW9ubHktbm90LWEtcmVhbC1rZXk")
+	require.Contains(t, string(tmpl), `"HeaderName": "x-api-key"`)
+
+	var doc struct {
+		Resources map[string]struct {
+			Type       string
+			Properties map[string]any
+			Metadata   map[string]any
+		}
+	}
+	require.NoError(t, json.Unmarshal(tmpl, &doc))
+	res := doc.Resources
+	// The custom response headers policy is a resource the behavior refers to.
+	rhp := res["ResponseHeadersPolicy4f1e9c2a7b3d4e8fa5c60d9b8e7f6a51"]
+	require.Equal(t, "AWS::CloudFront::ResponseHeadersPolicy", rhp.Type)
+	require.Equal(t, "CloudFront/ShopSite-ApiHeaders-5C2B8E1F", rhp.Metadata["aws:cdk:path"])
+	dc := res["DistributionE3HEALTHYSPA01"].Properties["DistributionConfig"].(map[string]any)
+	api := dc["CacheBehaviors"].([]any)[0].(map[string]any)
+	require.Equal(t, map[string]any{"Ref": "ResponseHeadersPolicy4f1e9c2a7b3d4e8fa5c60d9b8e7f6a51"}, api["ResponseHeadersPolicyId"])
+	require.Equal(t, "4135ea2d-6df8-44a3-9df3-4b5a84be39ad", api["CachePolicyId"])
+	// The function carries its LIVE code, and the association refers to it.
+	fn := res["FunctionSiteSpaRewritec8a1f0"]
+	require.Equal(t, "AWS::CloudFront::Function", fn.Type)
+	require.Contains(t, fn.Properties["FunctionCode"], "/.well-known/")
+	require.Equal(t, map[string]any{"Runtime": "cloudfront-js-2.0", "Comment": "Serves /index.html for extension-less paths (SPA deep links)"}, fn.Properties["FunctionConfig"])
+	def := dc["DefaultCacheBehavior"].(map[string]any)
+	require.Equal(t, []any{map[string]any{"EventType": "viewer-request",
+		"FunctionARN": map[string]any{"Fn::GetAtt": []any{"FunctionSiteSpaRewritec8a1f0", "FunctionARN"}}}}, def["FunctionAssociations"])
+	// Resources rebuild the paths; the root is the API's RootResourceId.
+	require.Equal(t, map[string]any{"Fn::GetAtt": []any{"RestApia1b2c3d4e5", "RootResourceId"}}, res["RestApia1b2c3d4e5Methodx4c9vt2m1aANY"].Properties["ResourceId"])
+	require.Equal(t, map[string]any{"Ref": "RestApia1b2c3d4e5Resourcep7q2ze"}, res["RestApia1b2c3d4e5Methodp7q2zeOPTIONS"].Properties["ResourceId"])
+	// Only the customized gateway response is a resource.
+	var gw []string
+	for id, r := range res {
+		if r.Type == "AWS::ApiGateway::GatewayResponse" {
+			gw = append(gw, id)
+		}
+	}
+	require.Equal(t, []string{"RestApia1b2c3d4e5GatewayResponseDEFAULT5XX"}, gw)
+	// The stage's web ACL becomes an association that refers to the stage.
+	require.Equal(t, "AWS::WAFv2::WebACLAssociation", res["RestApia1b2c3d4e5StageprodWebACLAssociation"].Type)
+	// Error responses that only set a TTL keep no page and no code.
+	require.Equal(t, map[string]any{"ErrorCode": float64(400), "ErrorCachingMinTTL": float64(0)}, dc["CustomErrorResponses"].([]any)[0])
+}
+
+// Custom policies are judged by what they configure: the same distribution
+// with a custom origin request policy that forwards every viewer header
+// (Host included) and a custom cache policy with a TTL.
+func TestCustomPolicies(t *testing.T) {
+	testCredentials(t)
+	fake := newFakeAWS(t, "custompolicies", "healthy")
+	opts := fake.options()
+	opts.DistributionID = "E3HEALTHYSPA01"
+	tmpl, err := Template(context.Background(), opts)
+	require.NoError(t, err, fake.requestLog())
+	fs := findings(t, tmpl)
+	require.Equal(t, []string{
+		"api-cached:warning on DistributionE3HEALTHYSPA01",
+		"host-header:error on DistributionE3HEALTHYSPA01",
+	}, ruleSet(fs), "findings:\n%s", dump(fs))
+	msgs := dump(fs)
+	require.Contains(t, msgs, "origin request policy CloudFront/ShopSite-ForwardAll forwards all viewer headers")
+	require.Contains(t, msgs, "cache policy CloudFront/ShopSite-ApiShortCache with DefaultTTL 60 s")
+	seen := fake.seen()
+	require.True(t, seen[actGetCachePolicy])
+	require.True(t, seen[actGetOriginRequestPolicy])
 }
