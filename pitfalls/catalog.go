@@ -120,7 +120,7 @@ var catalog = []Pitfall{
 		Cause:   "API Gateway's own error responses (no route, throttled, integration failed) carry no CORS headers",
 		Default: "the CloudFront response headers policy adds the CORS headers to every API response, API Gateway's own errors included",
 		Fix:     "add the CORS headers to API Gateway's own 4XX and 5XX answers too: let a CloudFront response headers policy add them to every API response, or set them on the gateway responses",
-		FoundBy: testsOnly | Smoke,
+		FoundBy: testsOnly | Smoke | Synth,
 	},
 	{
 		ID:      ErrorMasked,
@@ -160,7 +160,7 @@ var catalog = []Pitfall{
 		Cause:   "nothing checks that a request came through CloudFront",
 		Default: "CloudFront sends a generated secret as the `x-api-key` origin header, and every API method but OPTIONS requires that key",
 		Fix:     "make API Gateway require a secret only CloudFront knows: an API key kept in Secrets Manager, sent by CloudFront as the x-api-key origin header and required by every method but OPTIONS",
-		FoundBy: testsOnly | Smoke,
+		FoundBy: testsOnly | Smoke | Synth,
 	},
 	{
 		ID:      StaleFrontend,
@@ -168,7 +168,7 @@ var catalog = []Pitfall{
 		Cause:   "no invalidation, and `index.html` cached for up to a day",
 		Default: "each deploy invalidates once; `index.html` and `config.json` revalidate on every request, content-hashed assets are immutable",
 		Fix:     "serve index.html and config.json with Cache-Control no-cache and only content-hashed files as immutable, and invalidate the distribution after each upload",
-		FoundBy: testsOnly | Smoke,
+		FoundBy: testsOnly | Smoke | Synth,
 	},
 	{
 		ID:      ConfigPruned,
@@ -176,7 +176,7 @@ var catalog = []Pitfall{
 		Cause:   "a second `BucketDeployment` with `prune` deleted the files of the first one",
 		Default: "every key belongs to exactly one deployment, and no deployment prunes",
 		Fix:     "give every key of the bucket one owning deployment and set Prune: false on each BucketDeployment that shares the bucket",
-		FoundBy: testsOnly | Smoke,
+		FoundBy: testsOnly | Smoke | Synth,
 	},
 	{
 		ID:      AbsoluteBaseUrl,
@@ -194,7 +194,7 @@ var catalog = []Pitfall{
 		Cause:   "CloudFront keeps 400, 403, 404, 405, 414 and 500-504 answers for the Error Caching Minimum TTL (10 s unless set) and mostly ignores `no-cache` on them, while the API behavior's cache key is only the URL",
 		Default: "an error caching TTL of 0 for each of those codes, with **no** response page, so nothing is masked",
 		Fix:     "set the Error Caching Minimum TTL to 0, with no response page, for 400, 403, 404, 405, 414 and 500-504 (CloudFront caches them 10 s by default)",
-		FoundBy: notInTemplate,
+		FoundBy: everywhere,
 	},
 	{
 		ID:      AssetCacheClass,
@@ -212,7 +212,7 @@ var catalog = []Pitfall{
 		Cause:   "the deploy deleted the previous build's hashed chunks while open pages still refer to them",
 		Default: "the previous build's files stay for a retention window (7 days unless set) and are removed after it; `config.json` and the HTML are always the current ones",
 		Fix:     "do not prune the previous build's hashed files on deploy: keep them for a few days (the construct tags them superseded and a lifecycle rule deletes them later)",
-		FoundBy: notInTemplate,
+		FoundBy: everywhere,
 	},
 	{
 		ID:      SecretRotation,
@@ -221,7 +221,7 @@ var catalog = []Pitfall{
 		Cause:   "CloudFormation reads a `{{resolve:secretsmanager:…}}` reference only when the resource using it is updated, so CloudFront and the API key take up a new value at different times",
 		Default: "a rotation is a template change (`OriginSecretGeneration`) that updates both users in one deploy, and both keys are accepted while CloudFront propagates",
 		Fix:     "rotate the origin secret by raising OriginSecretGeneration (originSecretGeneration in cdk.json) and deploying, never with put-secret-value alone",
-		FoundBy: testsOnly,
+		FoundBy: notDeployed,
 	},
 	{
 		ID:      SecretExposed,
@@ -230,7 +230,7 @@ var catalog = []Pitfall{
 		Cause:   "the integration passes CloudFront's `x-api-key` header on to the backend",
 		Default: "the secret stops at API Gateway: an HTTP backend gets a placeholder in its place, the bundled Lambda never logs headers, and the docs say who can read the secret",
 		Fix:     "overwrite x-api-key in the integration's request parameters with a fixed placeholder, and never log request headers in the backend",
-		FoundBy: testsOnly,
+		FoundBy: notDeployed,
 	},
 	{
 		ID:      ApiUncompressed,
@@ -239,7 +239,7 @@ var catalog = []Pitfall{
 		Cause:   "CloudFront compresses only when the cache policy can cache, so it never compresses under CachingDisabled (TTL 0)",
 		Default: "API Gateway compresses answers from 1 KiB up (`MinCompressionSize`); the API behavior makes no `Compress` claim that would do nothing",
 		Fix:     "set the REST API's minimum compression size (MinCompressionSize): CloudFront does not compress a behavior that does not cache",
-		FoundBy: notInTemplate,
+		FoundBy: everywhere,
 	},
 	{
 		ID:      DestroyBlocked,
@@ -248,7 +248,7 @@ var catalog = []Pitfall{
 		Cause:   "CloudFront and S3 go on delivering logs after the auto-delete handler has emptied the bucket",
 		Default: "the stack never empties or deletes its log bucket, and dev stacks write no access logs, so a dev stack tears down cleanly",
 		Fix:     "do not auto-delete a bucket that receives access logs: retain the log bucket, or turn access logs off in stacks you destroy",
-		FoundBy: testsOnly,
+		FoundBy: notDeployed,
 	},
 	{
 		ID:      AccountSingleton,
@@ -257,7 +257,7 @@ var catalog = []Pitfall{
 		Cause:   "`AWS::ApiGateway::Account` is one setting per account and region, and every stack that turns on the CloudWatch role writes it",
 		Default: "exactly one stack per account and region owns the setting; a stack writes it at most once and warns about another that does",
 		Fix:     "let one stack per account and region own AWS::ApiGateway::Account (NewApiGatewayAccount; manageApiGatewayAccount in cdk.json) and set ApiGatewayCloudWatchRole to false everywhere else",
-		FoundBy: testsOnly,
+		FoundBy: notDeployed,
 	},
 	{
 		ID:      WellknownRewritten,
@@ -266,7 +266,7 @@ var catalog = []Pitfall{
 		Cause:   "the SPA rule takes every extension-less last segment for a route, `/.well-known/*` included",
 		Default: "paths under `/.well-known/` are always served as files",
 		Fix:     "leave /.well-known/ paths alone in the SPA rewrite: they are files (apple-app-site-association has no extension)",
-		FoundBy: notInTemplate,
+		FoundBy: everywhere,
 	},
 	{
 		ID:      ClientIp,

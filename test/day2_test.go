@@ -352,10 +352,15 @@ var day2Breakages = map[string]func(tmpl obj, f *fixture){
 		}
 	},
 	"secret-rotation": func(tmpl obj, f *fixture) {
+		// Nothing keeps the value in place, and a schedule rotates it.
 		for id, r := range tmpl["Resources"].(obj) {
 			if r.(obj)["Type"] == "AWS::SecretsManager::ResourcePolicy" {
 				delete(tmpl["Resources"].(obj), id)
 			}
+		}
+		for id := range resourcesOf(tmpl, "AWS::SecretsManager::Secret") {
+			tmpl["Resources"].(obj)[id+"Rotation"] = obj{"Type": "AWS::SecretsManager::RotationSchedule",
+				"Properties": obj{"SecretId": obj{"Ref": id}, "RotationRules": obj{"ScheduleExpression": "rate(30 days)"}}}
 		}
 	},
 	"account-singleton": func(tmpl obj, f *fixture) {

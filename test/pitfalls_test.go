@@ -411,12 +411,13 @@ var breakages = map[string]func(tmpl obj, f *fixture){
 		}
 	},
 	"cors-errors": func(tmpl obj, f *fixture) {
-		for _, p := range resourcesOf(tmpl, "AWS::CloudFront::ResponseHeadersPolicy") {
-			cfg := p["ResponseHeadersPolicyConfig"].(obj)
-			if cfg["CorsConfig"] != nil {
-				cfg["CorsConfig"].(obj)["AccessControlAllowOrigins"] = obj{"Items": []any{"*"}}
-			} else {
-				cfg["CorsConfig"] = obj{"AccessControlAllowOrigins": obj{"Items": []any{"*"}}}
+		// The usual setup: CORS declared on API Gateway's OPTIONS mock
+		// only, and no CloudFront policy adding it to every answer, so
+		// API Gateway's own 4XX/5XX go out without it.
+		delete(apiBehaviorOf(tmpl), "ResponseHeadersPolicyId")
+		for _, m := range resourcesOf(tmpl, "AWS::ApiGateway::Method") {
+			if m["HttpMethod"] == "OPTIONS" {
+				m["MethodResponses"] = []any{obj{"StatusCode": "204", "ResponseParameters": obj{"method.response.header.Access-Control-Allow-Origin": true}}}
 			}
 		}
 	},

@@ -2,6 +2,7 @@ package sitechecks
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -89,16 +90,30 @@ func analyzeTemplate(t *testing.T, cfg config, resources string) []string {
 }
 
 const rawApi = `
-"Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": "api", "EndpointConfiguration": {"Types": ["REGIONAL"]}}},
+"Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": "api", "EndpointConfiguration": {"Types": ["REGIONAL"]}, "MinimumCompressionSize": 1024}},
 "Proxy": {"Type": "AWS::ApiGateway::Resource", "Properties": {"RestApiId": {"Ref": "Api"}, "ParentId": {"Fn::GetAtt": ["Api", "RootResourceId"]}, "PathPart": "{proxy+}"}},
-"ProxyAny": {"Type": "AWS::ApiGateway::Method", "Properties": {"RestApiId": {"Ref": "Api"}, "ResourceId": {"Ref": "Proxy"}, "HttpMethod": "ANY", "AuthorizationType": "NONE", "Integration": {"Type": "HTTP_PROXY", "TimeoutInMillis": 29000}}},
+"ProxyAny": {"Type": "AWS::ApiGateway::Method", "Properties": {"RestApiId": {"Ref": "Api"}, "ResourceId": {"Ref": "Proxy"}, "HttpMethod": "ANY", "AuthorizationType": "NONE", "ApiKeyRequired": true, "Integration": {"Type": "HTTP_PROXY", "TimeoutInMillis": 29000}}},
 "ProxyOptions": {"Type": "AWS::ApiGateway::Method", "Properties": {"RestApiId": {"Ref": "Api"}, "ResourceId": {"Ref": "Proxy"}, "HttpMethod": "OPTIONS", "AuthorizationType": "NONE", "Integration": {"Type": "MOCK"}}},
 "Stage": {"Type": "AWS::ApiGateway::Stage", "Properties": {"RestApiId": {"Ref": "Api"}, "StageName": "prod", "DeploymentId": "x"}},
 "Bucket": {"Type": "AWS::S3::Bucket", "Properties": {}}`
 
+// noErrorCaching are error responses that set the error caching TTL of
+// every code CloudFront caches to 0, as StaticSiteWithApi does.
+var noErrorCaching = func() string {
+	var items []string
+	for _, code := range cachedErrorCodes {
+		items = append(items, fmt.Sprintf(`{"ErrorCode": %g, "ErrorCachingMinTTL": 0}`, code))
+	}
+	return strings.Join(items, ", ")
+}()
+
 // distribution is a working distribution with the API behavior's settings
-// replaced by api (JSON members) and extra DistributionConfig members.
+// replaced by api (JSON members) and extra DistributionConfig members;
+// unless extra has CustomErrorResponses, they are noErrorCaching.
 func distribution(api, extra string) string {
+	if !strings.Contains(extra, `"CustomErrorResponses"`) {
+		extra = `, "CustomErrorResponses": [` + noErrorCaching + `]` + extra
+	}
 	return `"Dist": {"Type": "AWS::CloudFront::Distribution", "Properties": {"DistributionConfig": {
 	"Origins": [
 		{"Id": "site", "DomainName": {"Fn::GetAtt": ["Bucket", "RegionalDomainName"]}, "S3OriginConfig": {}},
@@ -139,16 +154,20 @@ func TestAnalyzeRawTemplates(t *testing.T) {
 				"ParametersInCacheKeyAndForwardedToOrigin": {"HeadersConfig": {"HeaderBehavior": "whitelist", "Headers": ["host"]}}}}}`,
 			[]string{"host-header:error@Dist"}},
 		{"integration longer than the read timeout", strings.Replace(distribution(goodApiBehavior, ""), `"https-only"`, `"https-only", "OriginReadTimeout": 45`, 1) + "," +
-			`"Slow": {"Type": "AWS::ApiGateway::Method", "Properties": {"RestApiId": {"Ref": "Api"}, "ResourceId": {"Fn::GetAtt": ["Api", "RootResourceId"]}, "HttpMethod": "ANY", "Integration": {"Type": "AWS_PROXY", "TimeoutInMillis": 60000}}}`,
+			`"Slow": {"Type": "AWS::ApiGateway::Method", "Properties": {"RestApiId": {"Ref": "Api"}, "ResourceId": {"Fn::GetAtt": ["Api", "RootResourceId"]}, "HttpMethod": "ANY", "ApiKeyRequired": true, "Integration": {"Type": "AWS_PROXY", "TimeoutInMillis": 60000}}},` +
+			`"SlowOptions": {"Type": "AWS::ApiGateway::Method", "Properties": {"RestApiId": {"Ref": "Api"}, "ResourceId": {"Fn::GetAtt": ["Api", "RootResourceId"]}, "HttpMethod": "OPTIONS", "Integration": {"Type": "MOCK"}}}`,
 			[]string{"origin-timeout:warning@Dist"}},
 		// errors-cached: TTL-only error responses (what StaticSiteWithApi
 		// sets) replace nothing, so they mask nothing.
 		{"error responses that only stop error caching", distribution(goodApiBehavior,
-			`, "CustomErrorResponses": [{"ErrorCode": 403, "ErrorCachingMinTTL": 0}, {"ErrorCode": 404, "ErrorCachingMinTTL": 0}, {"ErrorCode": 503, "ErrorCachingMinTTL": 0}]`),
+			`, "CustomErrorResponses": [`+noErrorCaching+`]`),
 			nil},
+		{"error caching stopped for some codes only", distribution(goodApiBehavior,
+			`, "CustomErrorResponses": [{"ErrorCode": 403, "ErrorCachingMinTTL": 0}, {"ErrorCode": 404, "ErrorCachingMinTTL": 0}, {"ErrorCode": 503, "ErrorCachingMinTTL": 0}]`),
+			[]string{"errors-cached:warning@Dist"}},
 		{"an error response with a page", distribution(goodApiBehavior,
 			`, "CustomErrorResponses": [{"ErrorCode": 403, "ErrorCachingMinTTL": 0}, {"ErrorCode": 404, "ResponseCode": 200, "ResponsePagePath": "/index.html"}]`),
-			[]string{"error-masked:error@Dist"}},
+			[]string{"error-masked:error@Dist", "errors-cached:warning@Dist"}},
 		{"API key on OPTIONS, API not behind CloudFront", `"Open": {"Type": "AWS::ApiGateway::Method", "Properties": {"RestApiId": {"Ref": "Api"}, "ResourceId": {"Ref": "Proxy"}, "HttpMethod": "OPTIONS", "ApiKeyRequired": true}}`,
 			[]string{"preflight-auth:error@Open"}},
 	}

@@ -125,9 +125,18 @@ func (m *model) checkDistribution(d *resource) []string {
 	m.checkExactApiPatterns(d, apiBehaviors)
 	if len(all) > 0 && all[0].isDefault {
 		m.checkSiteBehavior(d, dc, all[0], len(apiBehaviors) > 0)
+		if def := all[0]; def.origin != nil && def.origin.s3 {
+			for _, id := range def.origin.domain.refs() {
+				if r := m.byId[id]; r != nil && r.typ == typeBucket {
+					m.sites[id] = append(m.sites[id], d)
+				}
+			}
+			m.checkWellKnown(d, def)
+		}
 	}
 	if len(apiBehaviors) > 0 {
 		m.checkErrorResponses(d, dc)
+		m.checkErrorCaching(d, dc)
 	}
 	return fronted
 }
@@ -164,6 +173,9 @@ func (m *model) checkApiBehavior(d *resource, b *behavior) {
 	m.checkTimeout(d, b)
 	m.checkRoute(d, b)
 	m.checkCors(d, b)
+	m.checkCorsErrors(b)
+	m.checkCompression(b)
+	m.checkSecretForwarded(b)
 }
 
 // checkExactApiPatterns finds an API behavior whose path pattern has no
@@ -452,9 +464,27 @@ func (m *model) checkCors(d *resource, b *behavior) {
 	if a == nil {
 		return
 	}
+	layer, override := m.cloudFrontCors(b)
+	if layer == "" || override {
+		return
+	}
+	gateway := a.corsMethods()
+	for _, id := range a.gwCors {
+		gateway = append(gateway, "gateway response "+m.display(id))
+	}
+	if len(gateway) == 0 {
+		return
+	}
+	m.add(CorsDuplicate, LevelWarning, d.id, catalogFix(CorsDuplicate),
+		"%s sets CORS with %s (origin override off) while API Gateway sets Access-Control-Allow-Origin too (%s); with two owners a response can carry two Access-Control-Allow-Origin values, which browsers reject.",
+		b.name(), layer, strings.Join(gateway, ", "))
+}
+
+// cloudFrontCors names the response headers policy that sets CORS on the
+// behavior's responses (every response, the origin's errors included), or
+// "", and whether it overrides the origin's own CORS headers.
+func (m *model) cloudFrontCors(b *behavior) (layer string, override bool) {
 	rhp := b.cfg["responseheaderspolicyid"]
-	var layer string
-	override := false
 	if id, ok := asString(rhp); ok {
 		if name, known := managedCorsPolicies[id]; known {
 			layer = "the managed response headers policy " + name
@@ -470,10 +500,13 @@ func (m *model) checkCors(d *resource, b *behavior) {
 			}
 		}
 	}
-	if layer == "" || override {
-		return
-	}
-	var gateway []string
+	return layer, override
+}
+
+// corsMethods are the API's methods whose method or integration responses
+// set Access-Control-Allow-Origin, as "METHOD /path".
+func (a *restApi) corsMethods() []string {
+	var out []string
 	for _, meth := range a.methods {
 		sets := false
 		for _, r := range asList(meth.props["methodresponses"]) {
@@ -483,18 +516,10 @@ func (m *model) checkCors(d *resource, b *behavior) {
 			sets = sets || mentionsAllowOrigin(get(r, "responseparameters"))
 		}
 		if sets {
-			gateway = append(gateway, httpMethod(meth)+" "+routeName(a.methodAt[meth.id]))
+			out = append(out, httpMethod(meth)+" "+routeName(a.methodAt[meth.id]))
 		}
 	}
-	for _, id := range a.gwCors {
-		gateway = append(gateway, "gateway response "+m.display(id))
-	}
-	if len(gateway) == 0 {
-		return
-	}
-	m.add(CorsDuplicate, LevelWarning, d.id, catalogFix(CorsDuplicate),
-		"%s sets CORS with %s (origin override off) while API Gateway sets Access-Control-Allow-Origin too (%s); with two owners a response can carry two Access-Control-Allow-Origin values, which browsers reject.",
-		b.name(), layer, strings.Join(gateway, ", "))
+	return out
 }
 
 func (m *model) checkSiteBehavior(d *resource, dc obj, def *behavior, servesApi bool) {

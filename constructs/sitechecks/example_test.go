@@ -74,7 +74,9 @@ func ExampleSuppress() {
 // CheckTemplate reads a template from any tool, here the field note's
 // console setup written by hand: an API behavior with CDK's and the
 // console's defaults (GET and HEAD only, CachingOptimized) in front of a
-// REST API.
+// REST API. Besides what fails on the first call, it reports what the
+// setup leaves open: an API anyone may call past CloudFront, errors cached
+// at the edge, answers that nothing compresses.
 func ExampleCheckTemplate() {
 	template := []byte(`{"Resources": {
 	  "Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": "shop", "EndpointConfiguration": {"Types": ["REGIONAL"]}}},
@@ -102,25 +104,40 @@ func ExampleCheckTemplate() {
 		fmt.Printf("%-7s %s on %s\n", f.Level, f.Rule, f.LogicalId)
 	}
 	// Output:
+	// warning api-uncompressed on Api
+	// warning direct-access on Api
 	// warning api-cached on Site
 	// error   edge-methods on Site
+	// warning errors-cached on Site
 }
 
 func ExampleRules() {
 	for _, r := range sitechecks.Rules() {
-		fmt.Printf("%-15s %s\n", r.ID, r.Level)
+		fmt.Printf("%-19s %s\n", r.ID, r.Level)
 	}
 	// Output:
-	// edge-methods    error
-	// s3-origin       error
-	// api-route       error
-	// host-header     error
-	// preflight-auth  error
-	// error-masked    error
-	// api-cached      warning
-	// headers-dropped warning
-	// edge-optimized  warning
-	// origin-timeout  warning
-	// cors-duplicate  warning
-	// spa-deeplink    warning
+	// edge-methods        error
+	// s3-origin           error
+	// api-route           error
+	// host-header         error
+	// preflight-auth      error
+	// error-masked        error
+	// config-pruned       error
+	// secret-rotation     error
+	// api-cached          warning
+	// headers-dropped     warning
+	// edge-optimized      warning
+	// origin-timeout      warning
+	// cors-duplicate      warning
+	// spa-deeplink        warning
+	// direct-access       warning
+	// cors-errors         warning
+	// stale-frontend      warning
+	// errors-cached       warning
+	// chunk-deleted       warning
+	// secret-exposed      warning
+	// api-uncompressed    warning
+	// destroy-blocked     warning
+	// account-singleton   warning
+	// wellknown-rewritten warning
 }

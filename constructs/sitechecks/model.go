@@ -41,10 +41,13 @@ type model struct {
 	apis     map[string]*restApi
 	reported map[string]bool
 	findings []finding
+	// sites: bucket logical ID -> the distributions whose default
+	// behavior serves it (the SPA's bucket).
+	sites map[string][]*resource
 }
 
 func analyze(resources []*resource, cfg config) []finding {
-	m := &model{cfg: cfg, order: resources, byId: map[string]*resource{}, apis: map[string]*restApi{}, reported: map[string]bool{}}
+	m := &model{cfg: cfg, order: resources, byId: map[string]*resource{}, apis: map[string]*restApi{}, reported: map[string]bool{}, sites: map[string][]*resource{}}
 	for _, r := range resources {
 		m.byId[r.id] = r
 	}
@@ -61,6 +64,10 @@ func analyze(resources []*resource, cfg config) []finding {
 			m.checkRestApi(m.api(r.id), fronted[r.id])
 		}
 	}
+	m.checkDeployments()
+	m.checkSecretRotation()
+	m.checkLogBuckets()
+	m.checkAccountSetting()
 	return m.findings
 }
 
@@ -76,14 +83,32 @@ const (
 	typeDeployment      = "AWS::ApiGateway::Deployment"
 	typeGatewayResponse = "AWS::ApiGateway::GatewayResponse"
 	typeBucket          = "AWS::S3::Bucket"
+	typeFunction        = "AWS::CloudFront::Function"
+	typeApiKey          = "AWS::ApiGateway::ApiKey"
+	typeAccount         = "AWS::ApiGateway::Account"
+	typeWebAclAssoc     = "AWS::WAFv2::WebACLAssociation"
+	typeRotation        = "AWS::SecretsManager::RotationSchedule"
+	typeDeploy          = "Custom::CDKBucketDeployment" // aws-s3-deployment's BucketDeployment
+	typeAutoDelete      = "Custom::S3AutoDeleteObjects" // autoDeleteObjects of an S3 bucket
 )
 
-// relevantTypes are the resource types the analysis reads. Buckets are only
-// needed by logical ID, to recognize S3 origins built from Fn::GetAtt.
+// relevantTypes are the resource types the analysis reads.
 var relevantTypes = map[string]bool{
 	typeDistribution: true, typeCachePolicy: true, typeRequestPolicy: true, typeHeadersPolicy: true,
 	typeRestApi: true, typeApiResource: true, typeMethod: true, typeStage: true, typeDeployment: true,
-	typeGatewayResponse: true, typeBucket: true,
+	typeGatewayResponse: true, typeBucket: true, typeFunction: true, typeApiKey: true, typeAccount: true,
+	typeWebAclAssoc: true, typeRotation: true, typeDeploy: true, typeAutoDelete: true,
+}
+
+// ofType lists the stack's resources of type typ, in template order.
+func (m *model) ofType(typ string) []*resource {
+	var out []*resource
+	for _, r := range m.order {
+		if r.typ == typ {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func (m *model) add(rule pitfalls.ID, level Level, target, fix, format string, args ...any) {
@@ -161,6 +186,7 @@ type restApi struct {
 	methodAt  map[string][]string  // method logical ID -> its resource's path
 	stages    map[string]*resource // stage name -> Stage or Deployment
 	gwCors    []string             // gateway responses that set Access-Control-Allow-Origin
+	gwCorsFor map[string]bool      // their ResponseType, upper-case
 	stageById map[string]string    // Stage logical ID -> stage name
 }
 
@@ -173,7 +199,7 @@ func (m *model) api(id string) *restApi {
 	if r == nil || r.typ != typeRestApi {
 		return nil
 	}
-	a := &restApi{res: r, paths: map[string][]string{}, methodAt: map[string][]string{}, stages: map[string]*resource{}, stageById: map[string]string{}}
+	a := &restApi{res: r, paths: map[string][]string{}, methodAt: map[string][]string{}, stages: map[string]*resource{}, stageById: map[string]string{}, gwCorsFor: map[string]bool{}}
 	m.apis[id] = a
 	a.spec = r.props["body"] != nil || r.props["bodys3location"] != nil
 	belongs := func(x *resource) bool { return m.resourceOf(x.props["restapiid"], typeRestApi) == r }
@@ -197,6 +223,8 @@ func (m *model) api(id string) *restApi {
 		case typeGatewayResponse:
 			if mentionsAllowOrigin(x.props["responseparameters"]) {
 				a.gwCors = append(a.gwCors, x.id)
+				typ, _ := asString(x.props["responsetype"])
+				a.gwCorsFor[strings.ToUpper(typ)] = true
 			}
 		}
 	}
@@ -296,6 +324,7 @@ func (m *model) checkRestApi(a *restApi, fronted bool) {
 	if !fronted {
 		return
 	}
+	m.checkDirectAccess(a)
 	types := asStrings(get(a.res.props, "endpointconfiguration", "types"))
 	if len(types) == 0 && a.spec {
 		return // an OpenAPI body can set the endpoint type itself

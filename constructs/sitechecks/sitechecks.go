@@ -228,6 +228,11 @@ var l1Types = map[string]string{
 	"*awsapigateway.jsiiProxy_CfnDeployment":            typeDeployment,
 	"*awsapigateway.jsiiProxy_CfnGatewayResponse":       typeGatewayResponse,
 	"*awss3.jsiiProxy_CfnBucket":                        typeBucket,
+	"*awscloudfront.jsiiProxy_CfnFunction":              typeFunction,
+	"*awsapigateway.jsiiProxy_CfnApiKey":                typeApiKey,
+	"*awsapigateway.jsiiProxy_CfnAccount":               typeAccount,
+	"*awswafv2.jsiiProxy_CfnWebACLAssociation":          typeWebAclAssoc,
+	"*awssecretsmanager.jsiiProxy_CfnRotationSchedule":  typeRotation,
 }
 
 // l1Type names a resource's CloudFormation type without asking aws-cdk-lib
@@ -245,9 +250,6 @@ func l1Type(n any) (typ string, known bool) {
 
 func request(c candidate) map[string]any {
 	entry := map[string]any{"id": c.r.LogicalId()}
-	if c.typ == typeBucket {
-		return entry
-	}
 	if in, ok := c.r.(awscdk.IInspectable); ok {
 		ti := awscdk.NewTreeInspector()
 		in.Inspect(ti)
