@@ -185,6 +185,8 @@ var catalog = []Pitfall{
 		Default: "the frontend reads a relative `apiBase` (`/api`) from `config.json`, written at deploy",
 		Fix:     "read the API base from /config.json at run time and keep it a path on the same site (/api), not an absolute URL built into the bundle",
 		FoundBy: testsOnly | Smoke,
+
+		NotFound: Reasons{Synth: "the API base is in the uploaded files (config.json and the bundle), which a template does not contain"},
 	},
 
 	{
@@ -204,6 +206,8 @@ var catalog = []Pitfall{
 		Default: "exactly the files that real Vite, esbuild, webpack and Angular builds content-hash are immutable; everything else revalidates or gets a short max-age",
 		Fix:     "mark as immutable only the files your bundler content-hashed (by its manifest or its exact naming scheme), and let every other file revalidate",
 		FoundBy: testsOnly,
+
+		NotFound: Reasons{Synth: "which files a bundler content-hashed is in its output, not in the template, which only says how each upload is cached", Smoke: "which files should be immutable depends on the bundler's naming, which the served responses do not say"},
 	},
 	{
 		ID:      ChunkDeleted,
@@ -222,6 +226,8 @@ var catalog = []Pitfall{
 		Default: "a rotation is a template change (`OriginSecretGeneration`) that updates both users in one deploy, and both keys are accepted while CloudFront propagates",
 		Fix:     "rotate the origin secret by raising OriginSecretGeneration (originSecretGeneration in cdk.json) and deploying, never with put-secret-value alone",
 		FoundBy: notDeployed,
+
+		NotFound: Reasons{Smoke: "the two copies of the secret differ only after a change outside CloudFormation, and a working site shows nothing of the secret's policy"},
 	},
 	{
 		ID:      SecretExposed,
@@ -231,6 +237,8 @@ var catalog = []Pitfall{
 		Default: "the secret stops at API Gateway: an HTTP backend gets a placeholder in its place, the bundled Lambda never logs headers, and the docs say who can read the secret",
 		Fix:     "overwrite x-api-key in the integration's request parameters with a fixed placeholder, and never log request headers in the backend",
 		FoundBy: notDeployed,
+
+		NotFound: Reasons{Smoke: "the secret leaves through the backend and its logs, never in the site's responses"},
 	},
 	{
 		ID:      ApiUncompressed,
@@ -249,6 +257,8 @@ var catalog = []Pitfall{
 		Default: "the stack never empties or deletes its log bucket, and dev stacks write no access logs, so a dev stack tears down cleanly",
 		Fix:     "do not auto-delete a bucket that receives access logs: retain the log bucket, or turn access logs off in stacks you destroy",
 		FoundBy: notDeployed,
+
+		NotFound: Reasons{Smoke: "it appears when the stack is deleted, not on the running site"},
 	},
 	{
 		ID:      AccountSingleton,
@@ -258,6 +268,8 @@ var catalog = []Pitfall{
 		Default: "exactly one stack per account and region owns the setting; a stack writes it at most once and warns about another that does",
 		Fix:     "let one stack per account and region own AWS::ApiGateway::Account (NewApiGatewayAccount; manageApiGatewayAccount in cdk.json) and set ApiGatewayCloudWatchRole to false everywhere else",
 		FoundBy: notDeployed,
+
+		NotFound: Reasons{Smoke: "an account-wide API Gateway setting written by stacks is invisible in the site's responses"},
 	},
 	{
 		ID:      WellknownRewritten,
@@ -276,5 +288,7 @@ var catalog = []Pitfall{
 		Default: "the access log calls that field `edgeIp`; the backend takes the viewer from `X-Forwarded-For` (`apihandler.ViewerIP`) and logs it",
 		Fix:     "take the viewer's address from X-Forwarded-For (the last entry before the one API Gateway adds), not from sourceIp",
 		FoundBy: testsOnly,
+
+		NotFound: Reasons{Synth: "logging sourceIp is right under an edge-address name; taking the viewer from X-Forwarded-For is backend code, which a template does not hold", Smoke: "which address the backend and its logs record is not in the responses"},
 	},
 }

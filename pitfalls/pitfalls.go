@@ -83,6 +83,42 @@ type Pitfall struct {
 	// FoundBy says where the pitfall is prevented (Construct) and which
 	// layers detect it.
 	FoundBy Layer
+	// NotFound says, for each layer that FoundBy leaves out, why that layer
+	// cannot find the pitfall. Together they are the matrix of
+	// docs/PITFALLS.md: every layer of every pitfall is either in FoundBy
+	// or explained here.
+	NotFound Reasons
+}
+
+// Reasons holds one plain-text clause per layer: why the layer cannot
+// prevent or find a pitfall. Empty means no reason is given.
+type Reasons struct {
+	Construct, Synth, Smoke, Test string
+}
+
+// For returns the reason given for the single layer l, or "".
+func (r Reasons) For(l Layer) string {
+	switch l {
+	case Construct:
+		return r.Construct
+	case Synth:
+		return r.Synth
+	case Smoke:
+		return r.Smoke
+	case Test:
+		return r.Test
+	}
+	return ""
+}
+
+// Layers lists the four layers, in the order Construct, Synth, Smoke,
+// Test.
+func Layers() []Layer {
+	out := make([]Layer, len(layerNames))
+	for i, n := range layerNames {
+		out[i] = n.l
+	}
+	return out
 }
 
 // All returns the catalog in its order: the original pitfalls, then the

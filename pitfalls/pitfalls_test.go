@@ -241,15 +241,15 @@ func TestDocContents(t *testing.T) {
 	day2At := strings.Index(md, "\n## Day 2")
 	respAt := strings.Index(md, "\n## The error responses")
 	polAt := strings.Index(md, "\n## Managed policy IDs")
-	require.True(t, 0 < day2At && day2At < respAt && respAt < polAt, "sections in order")
+	matrixAt := strings.Index(md, "\n## Where each pitfall is found")
+	require.True(t, 0 < day2At && day2At < matrixAt && matrixAt < respAt && respAt < polAt, "sections in order")
 	rows := regexp.MustCompile("(?m)^\\| `([a-z0-9-]+)` \\| (.*) \\| ([a-z, ]+) \\|$")
 	found := map[pitfalls.ID]int{}
-	for _, m := range rows.FindAllStringSubmatchIndex(md, -1) {
+	for _, m := range rows.FindAllStringSubmatchIndex(md[:matrixAt], -1) {
 		id := pitfalls.ID(md[m[2]:m[3]])
 		p, ok := pitfalls.Lookup(id)
 		require.True(t, ok, "row for unknown %s", id)
 		require.Equal(t, p.Day2, m[0] > day2At, "%s is in the wrong table", id)
-		require.Less(t, m[0], respAt)
 		require.Equal(t, p.FoundBy.String(), md[m[6]:m[7]], id)
 		require.Equal(t, 6, strings.Count(strings.ReplaceAll(md[m[0]:m[1]], `\|`, ""), " | ")+1, "%s: six columns", id)
 		found[id]++
@@ -319,4 +319,77 @@ func unknownHints(src string) []string {
 		}
 	}
 	return unknown
+}
+
+// unexplained lists the layers of p that are neither in FoundBy nor
+// explained by a reason.
+func unexplained(p pitfalls.Pitfall) []pitfalls.Layer {
+	var out []pitfalls.Layer
+	for _, l := range pitfalls.Layers() {
+		if !p.FoundBy.Has(l) && strings.TrimSpace(p.NotFound.For(l)) == "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// TestMatrix: for every pitfall, each of the four layers either prevents
+// or finds it, or the catalog says why it cannot; a reason is one plain
+// line like a fix.
+func TestMatrix(t *testing.T) {
+	require.Equal(t, []pitfalls.Layer{pitfalls.Construct, pitfalls.Synth, pitfalls.Smoke, pitfalls.Test}, pitfalls.Layers())
+	for _, p := range pitfalls.All() {
+		require.Empty(t, unexplained(p), "%s: set these layers in FoundBy or give a reason in NotFound", p.ID)
+		for _, l := range pitfalls.Layers() {
+			r := p.NotFound.For(l)
+			if r == "" || p.FoundBy.Has(l) {
+				continue
+			}
+			require.Equal(t, strings.TrimSpace(r), r, "%s/%s: surrounding space", p.ID, l)
+			require.NotContains(t, r, "\n", "%s/%s", p.ID, l)
+			require.NotContains(t, r, "`", "%s/%s: plain text", p.ID, l)
+			require.False(t, strings.HasSuffix(r, "."), "%s/%s: a clause without a final period", p.ID, l)
+		}
+	}
+	// The check itself finds a layer left unexplained, and accepts a reason.
+	p := pitfalls.Pitfall{ID: "x-y", FoundBy: pitfalls.Construct | pitfalls.Test | pitfalls.Synth}
+	require.Equal(t, []pitfalls.Layer{pitfalls.Smoke}, unexplained(p))
+	p.NotFound.Smoke = "not visible from outside"
+	require.Empty(t, unexplained(p))
+	require.Equal(t, "not visible from outside", p.NotFound.For(pitfalls.Smoke))
+	require.Empty(t, p.NotFound.For(pitfalls.Synth))
+	require.Empty(t, p.NotFound.For(pitfalls.Smoke|pitfalls.Synth), "one layer at a time")
+}
+
+// TestMatrixInDoc: docs/PITFALLS.md has the matrix, one row per pitfall in
+// catalog order, with ✓ or the reason in each of the four cells.
+func TestMatrixInDoc(t *testing.T) {
+	md := string(doc.Markdown())
+	start := strings.Index(md, "\n## Where each pitfall is found")
+	end := strings.Index(md, "\n## The error responses")
+	require.True(t, 0 < start && start < end)
+	section := md[start:end]
+	require.Contains(t, section, "| ID | "+strings.Join(doc.MatrixColumns, " | ")+" |\n|---|---|---|---|---|\n")
+	row := regexp.MustCompile("(?m)^\\| `([a-z0-9-]+)` \\|(.*)\\|$")
+	var ids []pitfalls.ID
+	for _, m := range row.FindAllStringSubmatch(section, -1) {
+		id := pitfalls.ID(m[1])
+		p, ok := pitfalls.Lookup(id)
+		require.True(t, ok, id)
+		ids = append(ids, id)
+		cells := strings.Split(strings.ReplaceAll(m[2], `\|`, "\x00"), " | ")
+		require.Len(t, cells, 4, "%s: four layers", id)
+		for i, l := range []pitfalls.Layer{pitfalls.Construct, pitfalls.Test, pitfalls.Synth, pitfalls.Smoke} {
+			got := strings.ReplaceAll(strings.TrimSpace(cells[i]), "\x00", `\|`)
+			require.Equal(t, doc.MatrixCell(p, l), got, "%s, %s", id, l)
+			require.NotEqual(t, "?", got, "%s, %s", id, l)
+			if p.FoundBy.Has(l) {
+				require.Equal(t, "✓", got)
+			} else {
+				require.NotEqual(t, "✓", got)
+			}
+		}
+	}
+	require.Equal(t, pitfalls.IDs(), ids)
+	require.Len(t, ids, 27)
 }

@@ -27,6 +27,10 @@ func Markdown() []byte {
 	b.WriteString("What breaks once the site is operated: redeployed, rotated, destroyed, or fed a real bundler's output.\n\n")
 	table(&b, true)
 
+	b.WriteString("\n## Where each pitfall is found\n\n")
+	b.WriteString(matrixIntro)
+	matrix(&b)
+
 	b.WriteString("\n## The error responses, byte for byte\n\n")
 	b.WriteString("These answers identify a pitfall on sight; the smoke checker matches them.\n")
 	for _, r := range pitfalls.Responses() {
@@ -85,6 +89,45 @@ func table(b *bytes.Buffer, day2 bool) {
 		fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s | %s |\n",
 			p.ID, cell(p.Symptom), cell(p.Cause), cell(p.Default), plain(p.Fix), p.FoundBy)
 	}
+}
+
+const matrixIntro = `Each pitfall against the four layers: ✓ where the layer prevents or finds
+it, otherwise why it cannot. *Prevented by default* is the construct,
+*tested* the repository's tests, *detected statically* the ` + "`sitechecks`" + `
+rules (the CDK aspect and ` + "`sitechecks.CheckTemplate`" + `), *diagnosed from
+outside* the smoke checker on a deployed site.
+
+`
+
+// MatrixColumns are the matrix's column titles after the ID, one per
+// layer: Construct, Test, Synth, Smoke.
+var MatrixColumns = []string{"Prevented by default", "Tested", "Detected statically", "Diagnosed from outside"}
+
+// matrixOrder is the layer of each of MatrixColumns.
+var matrixOrder = []pitfalls.Layer{pitfalls.Construct, pitfalls.Test, pitfalls.Synth, pitfalls.Smoke}
+
+func matrix(b *bytes.Buffer) {
+	b.WriteString("| ID | " + strings.Join(MatrixColumns, " | ") + " |\n|---|---|---|---|---|\n")
+	for _, p := range pitfalls.All() {
+		fmt.Fprintf(b, "| `%s` |", p.ID)
+		for _, l := range matrixOrder {
+			fmt.Fprintf(b, " %s |", MatrixCell(p, l))
+		}
+		b.WriteString("\n")
+	}
+}
+
+// MatrixCell is what the matrix shows for pitfall p and layer l: ✓ when
+// p.FoundBy has l, else the reason, or "?" when there is none (a test of
+// package pitfalls forbids that).
+func MatrixCell(p pitfalls.Pitfall, l pitfalls.Layer) string {
+	if p.FoundBy.Has(l) {
+		return "✓"
+	}
+	if r := p.NotFound.For(l); r != "" {
+		return plain(r)
+	}
+	return "?"
 }
 
 // cell makes Markdown inline text fit in a table cell.
