@@ -200,41 +200,61 @@ func TestFrontendChecksFail(t *testing.T) {
 	}
 	isHtml := func(d deployment) bool { return slices.Contains(d.include(), "index.html") }
 	isRest := func(d deployment) bool { return !d.explicit() }
-	breakages := map[string][]func(tmpl obj){
+	// Each breakage names the pitfall sitechecks.CheckTemplate must report
+	// for it, usually its own; "" where it breaks what only this project's
+	// upload does (its invalidation wait, its order, its supersede step)
+	// or what only this project forbids.
+	type breakage struct {
+		do        func(tmpl obj)
+		sitecheck string
+	}
+	breakages := map[string][]breakage{
 		"stale-frontend": {
-			func(tmpl obj) { delete(find(tmpl, isHtml), "DistributionId") },
-			func(tmpl obj) { find(tmpl, isHtml)["WaitForDistributionInvalidation"] = false },
-			func(tmpl obj) {
+			{func(tmpl obj) { delete(find(tmpl, isHtml), "DistributionId") }, "stale-frontend"},
+			{func(tmpl obj) { find(tmpl, isHtml)["WaitForDistributionInvalidation"] = false }, ""},
+			{func(tmpl obj) {
 				find(tmpl, isHtml)["SystemMetadata"].(obj)["cache-control"] = "public, max-age=86400"
-			},
-			func(tmpl obj) {
+			}, "stale-frontend"},
+			{func(tmpl obj) {
 				for _, d := range deployments(tmpl) {
 					if isHtml(d) {
 						d.resource["DependsOn"] = []any{}
 					}
 				}
-			},
+			}, ""},
 		},
 		"config-pruned": {
-			// The field note's second BucketDeployment: prune with no filters.
-			func(tmpl obj) {
-				tmpl["Resources"].(obj)["Second"] = obj{"Type": "Custom::CDKBucketDeployment", "Properties": obj{"Prune": true}}
-			},
-			func(tmpl obj) { find(tmpl, isRest)["Exclude"] = []any{} },
-			func(tmpl obj) { find(tmpl, isHtml)["Prune"] = true },
-			func(tmpl obj) { delete(find(tmpl, isRest), "Prune") }, // the handler's default prunes
-			func(tmpl obj) {
+			// A second BucketDeployment, as CDK writes one by default:
+			// prune with no filters.
+			{func(tmpl obj) {
+				tmpl["Resources"].(obj)["Second"] = obj{"Type": "Custom::CDKBucketDeployment", "Properties": obj{
+					"Prune": true, "DestinationBucketName": find(tmpl, isHtml)["DestinationBucketName"]}}
+			}, "config-pruned"},
+			// Overlapping keys, but nothing prunes: only this project's
+			// rule that one deployment owns each key objects.
+			{func(tmpl obj) { find(tmpl, isRest)["Exclude"] = []any{} }, ""},
+			// Pruning under an Include filter deletes only matching keys (aws
+			// s3 sync --delete honours the filters): our rule forbids it,
+			// sitechecks rightly sees no other deployment's files at risk.
+			{func(tmpl obj) { find(tmpl, isHtml)["Prune"] = true }, ""},
+			// The handler's default prunes: the HTML and config.json are
+			// excluded, so what goes is the previous build's files.
+			{func(tmpl obj) { delete(find(tmpl, isRest), "Prune") }, "chunk-deleted"},
+			{func(tmpl obj) {
 				for _, cr := range resourcesOf(tmpl, "Custom::StaticSiteSupersede") {
 					cr["Keys"] = slices.DeleteFunc(asSlice(cr["Keys"]), func(k any) bool { return k == "config.json" })
 				}
-			},
+			}, ""},
 		},
 	}
 	for id, breaks := range breakages {
 		for i, b := range breaks {
 			broken := deepCopy(t, f.template)
-			b(broken)
+			b.do(broken)
 			require.Error(t, frontendChecks[id](f, broken), "%s breakage %d was accepted", id, i)
+			if b.sitecheck != "" {
+				require.Contains(t, templateFindings(t, broken), b.sitecheck, "sitechecks.CheckTemplate missed %s breakage %d", id, i)
+			}
 		}
 	}
 	// absolute-base-url: the field note's absolute base URL.
