@@ -84,7 +84,7 @@ var catalog = []Pitfall{
 	{
 		ID:      HeadersDropped,
 		Symptom: "the backend gets no `Authorization`, no `Content-Type` and no query string",
-		Cause:   "the API behavior has no origin request policy, and its cache policy (the note's CachingOptimized) forwards nothing by itself",
+		Cause:   "the API behavior has no origin request policy, and its cache policy (often CachingOptimized, as in a console setup) forwards nothing by itself",
 		Default: "origin request policy AllViewerExceptHostHeader on the API behavior",
 		Fix: fmt.Sprintf("set the API behavior's origin request policy to AllViewerExceptHostHeader (%s, awscloudfront.OriginRequestPolicy_ALL_VIEWER_EXCEPT_HOST_HEADER())",
 			AllViewerExceptHostHeader),
@@ -93,7 +93,7 @@ var catalog = []Pitfall{
 	{
 		ID:      ApiCached,
 		Symptom: "API calls return stale data or another user's answer; the response says `x-cache: Hit from cloudfront`",
-		Cause:   "a caching policy on the API behavior (the note used CachingOptimized)",
+		Cause:   "a caching policy on the API behavior, such as CachingOptimized",
 		Default: "cache policy CachingDisabled on the API behavior",
 		Fix:     fmt.Sprintf("use the managed cache policy CachingDisabled (%s, awscloudfront.CachePolicy_CACHING_DISABLED()) on the API behavior", CachingDisabled),
 		FoundBy: everywhere,
@@ -180,7 +180,7 @@ var catalog = []Pitfall{
 	},
 	{
 		ID:      AbsoluteBaseUrl,
-		Symptom: "the frontend works on one domain and breaks on another (the note's axios called `https://<cloudfront-domain>/api/...`)",
+		Symptom: "the frontend works on one domain and breaks on another (for example an axios base URL of `https://<cloudfront-domain>/api/...`)",
 		Cause:   "the API's absolute URL is compiled into the frontend build",
 		Default: "the frontend reads a relative `apiBase` (`/api`) from `config.json`, written at deploy",
 		Fix:     "read the API base from /config.json at run time and keep it a path on the same site (/api), not an absolute URL built into the bundle",

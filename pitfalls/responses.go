@@ -2,9 +2,10 @@ package pitfalls
 
 import "slices"
 
-// Response is an error response that identifies a pitfall, as the field
-// note behind this catalog recorded it. Bodies keep the note's "..." where
-// it shortened a page or left out request IDs.
+// Response is an error response that identifies a pitfall, as recorded
+// from a real setup that hit it (built in the console, before this
+// project). Bodies keep "..." where the recording shortened a page or left
+// out request IDs.
 type Response struct {
 	// ID is the pitfall the response points to.
 	ID ID
