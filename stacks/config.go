@@ -220,6 +220,9 @@ func (e EnvConfig) Env() *awscdk.Environment {
 // ModuleRoot walks up from dir to the directory holding this repository's
 // go.mod; the Lambda is built from there.
 func ModuleRoot(dir string) (string, error) {
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs // "." has no parent to walk up to
+	}
 	for d := dir; ; d = filepath.Dir(d) {
 		b, err := os.ReadFile(filepath.Join(d, "go.mod"))
 		if err == nil && strings.Contains(string(b), "module "+modulePath+"\n") {
