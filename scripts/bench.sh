@@ -10,7 +10,8 @@
 #      aws-cdk-lib's template validation (CDK_VALIDATION=false), to show
 #      where the time goes.
 #   2. `go test ./...` with a warm build cache (test results not cached):
-#      budget 60 s.
+#      budget 30 s (issue 11). The browser test (test/e2e) runs when
+#      Chromium is installed; it skips otherwise, so compare like with like.
 # Exit status 1 when a budget is exceeded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,9 +54,9 @@ go test ./... >/dev/null
 t0=$(now)
 go test -count=1 ./... >/dev/null
 tests=$(echo "$(now) - $t0" | bc -l)
-printf 'go test ./... (warm build cache, -count=1): %.1f s (budget 60)\n' "$tests"
+printf 'go test ./... (warm build cache, -count=1): %.1f s (budget 30)\n' "$tests"
 
 fail=0
 (( $(echo "$ratio > 1.5" | bc -l) )) && { echo "over budget: synth ratio"; fail=1; }
-(( $(echo "$tests > 60" | bc -l) )) && { echo "over budget: go test"; fail=1; }
+(( $(echo "$tests > 30" | bc -l) )) && { echo "over budget: go test"; fail=1; }
 exit $fail
