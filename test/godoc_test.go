@@ -16,7 +16,7 @@ import (
 )
 
 // publicPackages are the folders of the packages other modules import.
-var publicPackages = []string{"constructs/staticsite", "constructs/sitechecks", "constructs/golambda", "pitfalls", "stacks"}
+var publicPackages = []string{"constructs/staticsite", "constructs/sitechecks", "constructs/sitechecks/engine", "constructs/golambda", "pitfalls", "stacks"}
 
 // undocumented lists, for the Go package in dir, every exported name that
 // `go doc` would show without a comment, and every field of an exported

@@ -32,10 +32,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/jsii-runtime-go"
-
-	"github.com/one-origin/staticsitewithapi/constructs/sitechecks"
+	"github.com/one-origin/staticsitewithapi/constructs/sitechecks/engine"
 	"github.com/one-origin/staticsitewithapi/internal/live"
 )
 
@@ -67,9 +64,7 @@ Flags:
 var readLive = live.Template
 
 func main() {
-	code := run(os.Args[1:], os.Stdout, os.Stderr)
-	jsii.Close() // a no-op unless -integration-timeout started the jsii runtime
-	os.Exit(code)
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
 // multiFlag is a repeatable string flag.
@@ -91,7 +86,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	var (
 		apiDomains   multiFlag
-		timeout      = fs.Duration("integration-timeout", 0, "longest time API Gateway may take to answer, e.g. 50s when the quota was raised (default 29s or the largest TimeoutInMillis); starts Node.js through jsii")
+		timeout      = fs.Duration("integration-timeout", 0, "longest time API Gateway may take to answer, e.g. 50s when the quota was raised (default 29s or the largest TimeoutInMillis)")
 		strict       = fs.Bool("strict", false, "exit 1 on warnings too")
 		asJSON       = fs.Bool("json", false, "print a machine-readable JSON report")
 		distribution = fs.String("distribution", "", "live mode: read the deployed distribution with this `ID` (e.g. E2ABCDEF123456) from AWS")
@@ -135,24 +130,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return usageErr("-integration-timeout must be positive, got %s", *timeout)
 	}
 
-	var opts *sitechecks.Options
-	if len(apiDomains) > 0 || *timeout > 0 {
-		opts = &sitechecks.Options{}
-		if len(apiDomains) > 0 {
-			opts.ApiDomainNames = jsii.Strings(apiDomains...)
-		}
-		if *timeout > 0 {
-			// The only option that needs jsii: awscdk.Duration lives in
-			// aws-cdk-lib, so this starts Node.js.
-			opts.IntegrationTimeout = awscdk.Duration_Millis(jsii.Number(float64(timeout.Milliseconds())))
-		}
-		// Check the options once on an empty template, so that a bad one is
-		// a usage error and not an error of every template.
-		if _, err := sitechecks.CheckTemplate([]byte(`{"Resources":{}}`), opts); err != nil {
-			msg := strings.TrimPrefix(err.Error(), "sitechecks.CheckTemplate: ")
-			msg = strings.NewReplacer("ApiDomainNames", "-api-domain", "IntegrationTimeout", "-integration-timeout", "\n", "; ").Replace(msg)
-			return usageErr("%s", msg)
-		}
+	opts := engine.Config{ApiDomainNames: apiDomains, IntegrationTimeout: *timeout}
+	// Check the options once, so that a bad one is a usage error and not
+	// an error of every template.
+	if _, err := engine.Analyze(nil, opts); err != nil {
+		msg := strings.NewReplacer("ApiDomainNames", "-api-domain", "IntegrationTimeout", "-integration-timeout", "\n", "; ").Replace(err.Error())
+		return usageErr("%s", msg)
 	}
 
 	var sources []source

@@ -15,13 +15,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/one-origin/staticsitewithapi/constructs/sitechecks"
-	"github.com/one-origin/staticsitewithapi/internal/jsiitest"
+	"github.com/one-origin/staticsitewithapi/constructs/sitechecks/engine"
 	"github.com/one-origin/staticsitewithapi/internal/live"
 )
-
-// Only TestIntegrationTimeoutFlag starts jsii; Main stops it again.
-func TestMain(m *testing.M) { jsiitest.Main(m) }
 
 func runCmd(args ...string) (code int, stdout, stderr string) {
 	var out, errOut bytes.Buffer
@@ -43,7 +39,7 @@ func runJSON(t *testing.T, args ...string) (int, Report) {
 // rules for the Day-2 pitfalls have landed yet or not.
 func ruled(want ...string) []string {
 	var out []string
-	for _, r := range sitechecks.Rules() {
+	for _, r := range engine.Rules() {
 		if slices.Contains(want, string(r.ID)) {
 			out = append(out, string(r.ID))
 		}
@@ -395,8 +391,8 @@ Resources:
 	require.Equal(t, ruled("edge-methods", "errors-cached"), ids(rep.Templates[0]))
 }
 
-// -integration-timeout goes through jsii (awscdk.Duration); the only test
-// here that starts it.
+// -integration-timeout raises the integration timeout the origin's read
+// timeout is compared with.
 func TestIntegrationTimeoutFlag(t *testing.T) {
 	web := filepath.Join("testdata", "assembly", "Web.template.json") // origin read timeout 30 s
 	_, rep := runJSON(t, web)

@@ -7,7 +7,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/one-origin/staticsitewithapi/constructs/sitechecks"
+	"github.com/one-origin/staticsitewithapi/constructs/sitechecks/engine"
 )
 
 // Report is what -json prints. The field names are part of the command's
@@ -64,7 +64,7 @@ func (t TemplateReport) label() string {
 
 // check reads and checks every source; a source that cannot be read is
 // reported in its TemplateReport and does not stop the others.
-func check(sources []source, opts *sitechecks.Options, strict bool) Report {
+func check(sources []source, opts engine.Config, strict bool) Report {
 	rep := Report{Strict: strict, Pitfalls: []string{}, Templates: []TemplateReport{}}
 	seen := map[string]bool{}
 	unread := false
@@ -77,7 +77,7 @@ func check(sources []source, opts *sitechecks.Options, strict bool) Report {
 		}
 		for _, f := range findings {
 			t.Findings = append(t.Findings, f)
-			if f.Level == string(sitechecks.LevelError) {
+			if f.Level == string(engine.LevelError) {
 				rep.Errors++
 			} else {
 				rep.Warnings++
@@ -93,7 +93,7 @@ func check(sources []source, opts *sitechecks.Options, strict bool) Report {
 	return rep
 }
 
-func checkSource(s source, opts *sitechecks.Options) ([]FindingReport, error) {
+func checkSource(s source, opts engine.Config) ([]FindingReport, error) {
 	if s.err != nil {
 		return nil, s.err
 	}
@@ -119,7 +119,7 @@ func checkSource(s source, opts *sitechecks.Options) ([]FindingReport, error) {
 	if doc.Resources == nil {
 		return nil, errors.New("not a CloudFormation template: it has no Resources")
 	}
-	found, err := sitechecks.CheckTemplate(data, opts)
+	found, err := engine.CheckTemplate(data, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -139,26 +139,15 @@ func checkSource(s source, opts *sitechecks.Options) ([]FindingReport, error) {
 	return out, nil
 }
 
-// splitMessage takes the "[rule] path: " prefix off the message that
-// CheckTemplate writes ("[rule] path: problem Fix: fix"), since the report
-// has those in fields of their own, and splits the fix off.
-func splitMessage(f sitechecks.Finding, path string) (msg, fix string) {
-	shown := path
-	if shown == "" {
-		shown = f.LogicalId
-	}
-	msg = f.Message
-	prefix := fmt.Sprintf("[%s] %s: ", f.Rule, strings.TrimSuffix(shown, "/Resource"))
-	msg = strings.TrimPrefix(msg, prefix)
-	if i := strings.LastIndex(msg, " Fix: "); i >= 0 {
-		msg, fix = msg[:i], msg[i+len(" Fix: "):]
-	}
-	return msg, fix
+// splitMessage is the finding's problem and fix, which the report has in
+// fields of their own beside the rule and path.
+func splitMessage(f engine.Finding, _ string) (msg, fix string) {
+	return f.Problem, f.Fix
 }
 
 // levelLabel is how a level starts a line of the text output.
 func levelLabel(level string) string {
-	if level == string(sitechecks.LevelError) {
+	if level == string(engine.LevelError) {
 		return "ERROR"
 	}
 	return "WARN "

@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/one-origin/staticsitewithapi/constructs/sitechecks/engine"
 )
 
 // Options configures the checks. Every field is optional; nil Options check
@@ -32,20 +34,15 @@ type Options struct {
 	IntegrationTimeout awscdk.Duration
 }
 
-func (o *Options) config() (config, error) {
-	var cfg config
+func (o *Options) config() (engine.Config, error) {
+	var cfg engine.Config
 	if o == nil {
 		return cfg, nil
 	}
 	var errs []error
 	if o.ApiDomainNames != nil {
 		for _, d := range *o.ApiDomainNames {
-			switch {
-			case d == nil || *d == "" || strings.ContainsAny(*d, "/: "):
-				errs = append(errs, fmt.Errorf("ApiDomainNames: %q is not a host name; write it like \"api.example.com\"", deref(d)))
-			default:
-				cfg.apiDomains = append(cfg.apiDomains, strings.ToLower(*d))
-			}
+			cfg.ApiDomainNames = append(cfg.ApiDomainNames, deref(d))
 		}
 	}
 	if t := o.IntegrationTimeout; t != nil {
@@ -55,8 +52,12 @@ func (o *Options) config() (config, error) {
 		case *t.ToMilliseconds(nil) <= 0:
 			errs = append(errs, fmt.Errorf("IntegrationTimeout %s must be above 0; leave it nil for 29 seconds", *t.ToHumanString()))
 		default:
-			cfg.integrationTimeout = *t.ToMilliseconds(nil) / 1000
+			cfg.IntegrationTimeout = time.Duration(*t.ToMilliseconds(nil)) * time.Millisecond
 		}
+	}
+	// The engine validates the domain names.
+	if _, err := engine.Analyze(nil, cfg); err != nil {
+		errs = append([]error{err}, errs...)
 	}
 	return cfg, errors.Join(errs...)
 }
@@ -71,7 +72,7 @@ func deref(s *string) string {
 // Checks is the aspect. Create it with New and add it with
 // awscdk.Aspects_Of(scope).Add.
 type Checks struct {
-	cfg  config
+	cfg  engine.Config
 	done map[awscdk.Stack]bool
 }
 
@@ -147,29 +148,28 @@ func (c *Checks) checkStack(st awscdk.Stack) {
 	}()
 
 	cands := collect(st)
-	resources := resolveAll(st, cands)
+	var list []engine.Resource
 	byId := map[string]candidate{}
-	for i, r := range resources {
-		if r != nil {
-			byId[r.id] = cands[i]
+	for i, v := range resolveAll(st, cands) {
+		if id, props, ok := engine.ResolvedProperties(v); ok {
+			byId[id] = cands[i]
+			list = append(list, engine.Resource{LogicalId: id, Type: cands[i].typ, Path: cands[i].path, Properties: props})
 		}
 	}
-	var list []*resource
-	for _, r := range resources {
-		if r != nil {
-			list = append(list, r)
-		}
+	found, err := engine.Analyze(list, c.cfg)
+	if err != nil {
+		panic(err) // New validated the configuration
 	}
-	for _, f := range analyze(list, c.cfg) {
-		cand, ok := byId[f.target]
-		if !ok || isSuppressed(cand.r, f.rule) {
+	for _, f := range found {
+		cand, ok := byId[f.LogicalId]
+		if !ok || isSuppressed(cand.r, f.Rule) {
 			continue
 		}
-		msg := f.message(cand.path)
-		if f.level == LevelError {
+		msg := f.Message
+		if f.Level == LevelError {
 			awscdk.Annotations_Of(cand.r).AddError(&msg)
 		} else {
-			awscdk.Annotations_Of(cand.r).AddWarningV2(jsii.String(WarningIdPrefix+string(f.rule)), &msg)
+			awscdk.Annotations_Of(cand.r).AddWarningV2(jsii.String(WarningIdPrefix+string(f.Rule)), &msg)
 		}
 	}
 }
@@ -195,7 +195,7 @@ func collect(st awscdk.Stack) []candidate {
 		if !known {
 			typ = *r.CfnResourceType()
 		}
-		if !relevantTypes[typ] {
+		if !engine.Relevant(typ) {
 			continue
 		}
 		path := *r.Node().Path()
@@ -217,22 +217,22 @@ func collect(st awscdk.Stack) []candidate {
 // l1Types are the generated L1 classes the analysis reads, by the Go type
 // of their jsii proxy.
 var l1Types = map[string]string{
-	"*awscloudfront.jsiiProxy_CfnDistribution":          typeDistribution,
-	"*awscloudfront.jsiiProxy_CfnCachePolicy":           typeCachePolicy,
-	"*awscloudfront.jsiiProxy_CfnOriginRequestPolicy":   typeRequestPolicy,
-	"*awscloudfront.jsiiProxy_CfnResponseHeadersPolicy": typeHeadersPolicy,
-	"*awsapigateway.jsiiProxy_CfnRestApi":               typeRestApi,
-	"*awsapigateway.jsiiProxy_CfnResource":              typeApiResource,
-	"*awsapigateway.jsiiProxy_CfnMethod":                typeMethod,
-	"*awsapigateway.jsiiProxy_CfnStage":                 typeStage,
-	"*awsapigateway.jsiiProxy_CfnDeployment":            typeDeployment,
-	"*awsapigateway.jsiiProxy_CfnGatewayResponse":       typeGatewayResponse,
-	"*awss3.jsiiProxy_CfnBucket":                        typeBucket,
-	"*awscloudfront.jsiiProxy_CfnFunction":              typeFunction,
-	"*awsapigateway.jsiiProxy_CfnApiKey":                typeApiKey,
-	"*awsapigateway.jsiiProxy_CfnAccount":               typeAccount,
-	"*awswafv2.jsiiProxy_CfnWebACLAssociation":          typeWebAclAssoc,
-	"*awssecretsmanager.jsiiProxy_CfnRotationSchedule":  typeRotation,
+	"*awscloudfront.jsiiProxy_CfnDistribution":          "AWS::CloudFront::Distribution",
+	"*awscloudfront.jsiiProxy_CfnCachePolicy":           "AWS::CloudFront::CachePolicy",
+	"*awscloudfront.jsiiProxy_CfnOriginRequestPolicy":   "AWS::CloudFront::OriginRequestPolicy",
+	"*awscloudfront.jsiiProxy_CfnResponseHeadersPolicy": "AWS::CloudFront::ResponseHeadersPolicy",
+	"*awsapigateway.jsiiProxy_CfnRestApi":               "AWS::ApiGateway::RestApi",
+	"*awsapigateway.jsiiProxy_CfnResource":              "AWS::ApiGateway::Resource",
+	"*awsapigateway.jsiiProxy_CfnMethod":                "AWS::ApiGateway::Method",
+	"*awsapigateway.jsiiProxy_CfnStage":                 "AWS::ApiGateway::Stage",
+	"*awsapigateway.jsiiProxy_CfnDeployment":            "AWS::ApiGateway::Deployment",
+	"*awsapigateway.jsiiProxy_CfnGatewayResponse":       "AWS::ApiGateway::GatewayResponse",
+	"*awss3.jsiiProxy_CfnBucket":                        "AWS::S3::Bucket",
+	"*awscloudfront.jsiiProxy_CfnFunction":              "AWS::CloudFront::Function",
+	"*awsapigateway.jsiiProxy_CfnApiKey":                "AWS::ApiGateway::ApiKey",
+	"*awsapigateway.jsiiProxy_CfnAccount":               "AWS::ApiGateway::Account",
+	"*awswafv2.jsiiProxy_CfnWebACLAssociation":          "AWS::WAFv2::WebACLAssociation",
+	"*awssecretsmanager.jsiiProxy_CfnRotationSchedule":  "AWS::SecretsManager::RotationSchedule",
 }
 
 // l1Type names a resource's CloudFormation type without asking aws-cdk-lib
@@ -261,25 +261,20 @@ func request(c candidate) map[string]any {
 }
 
 // resolveAll resolves every candidate in one call; if that fails, one by
-// one, leaving out those that cannot be resolved.
-func resolveAll(st awscdk.Stack, cands []candidate) []*resource {
+// one, leaving nil for those that cannot be resolved.
+func resolveAll(st awscdk.Stack, cands []candidate) []any {
 	reqs := make([]any, len(cands))
 	for i, c := range cands {
 		reqs[i] = request(c)
 	}
-	out := make([]*resource, len(cands))
 	if all, ok := tryResolve(st, reqs); ok {
 		if list, isList := all.([]any); isList && len(list) == len(cands) {
-			for i, v := range list {
-				out[i] = toResource(cands[i], v)
-			}
-			return out
+			return list
 		}
 	}
+	out := make([]any, len(cands))
 	for i := range cands {
-		if v, ok := tryResolve(st, reqs[i]); ok {
-			out[i] = toResource(cands[i], v)
-		}
+		out[i], _ = tryResolve(st, reqs[i])
 	}
 	return out
 }
@@ -291,20 +286,4 @@ func tryResolve(st awscdk.Stack, v any) (res any, ok bool) {
 		}
 	}()
 	return st.Resolve(v), true
-}
-
-func toResource(c candidate, v any) *resource {
-	m := asObj(lowerKeys(v))
-	id, ok := asString(m["id"])
-	if !ok {
-		return nil
-	}
-	props := asObj(m["props"])
-	if props == nil {
-		props = asObj(get(m, "inspector", "attributes", "aws:cdk:cloudformation:props"))
-	}
-	if props == nil {
-		props = obj{}
-	}
-	return &resource{id: id, typ: c.typ, path: c.path, props: props}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/one-origin/staticsitewithapi/constructs/sitechecks/engine"
 	"github.com/one-origin/staticsitewithapi/pitfalls"
 )
 
@@ -25,10 +26,10 @@ const SuppressionMetadataType = "sitechecks:suppress"
 func Suppress(scope constructs.IConstruct, rule pitfalls.ID, reason string) {
 	path := *scope.Node().Path()
 	switch {
-	case !knownRule(rule):
+	case !engine.KnownRule(rule):
 		awscdk.Annotations_Of(scope).AddError(jsii.String(fmt.Sprintf(
 			"[suppression] %s: sitechecks.Suppress names the unknown rule %q, so nothing is suppressed. Fix: use one of %s.",
-			path, rule, strings.Join(ruleIds(), ", "))))
+			path, rule, strings.Join(engine.RuleIds(), ", "))))
 	case strings.TrimSpace(reason) == "":
 		awscdk.Annotations_Of(scope).AddError(jsii.String(fmt.Sprintf(
 			"[suppression] %s: sitechecks.Suppress of %q has no reason, so it is ignored. Fix: say why %s does not apply here, e.g. sitechecks.Suppress(x, %q, \"read-only API, GET and HEAD only\").",

@@ -1,8 +1,9 @@
 // Package live reads a deployed site's configuration from AWS, read-only:
 // a CloudFront distribution with its policies and functions, and the REST
 // APIs behind its execute-api origins. It returns it as a CloudFormation
-// template, so the checks that read templates (sitechecks.CheckTemplate)
-// apply unchanged to a setup built in the console or by any other tool.
+// template, so the checks that read templates (CheckTemplate of package
+// constructs/sitechecks/engine) apply unchanged to a setup built in the
+// console or by any other tool.
 //
 // Every AWS call is a read (docs/live-check.md lists them with the IAM
 // policy they need). The template mirrors what the checks read:
@@ -192,7 +193,7 @@ func (t *template) render(distributionID string) ([]byte, error) {
 	doc := map[string]any{
 		"AWSTemplateFormatVersion": "2010-09-09",
 		"Description": fmt.Sprintf("The deployed configuration of CloudFront distribution %s and the REST APIs behind it, "+
-			"for sitechecks.CheckTemplate. A reading, not a deployable template.", distributionID),
+			"for the pitfall checks. A reading, not a deployable template.", distributionID),
 		"Metadata":  map[string]any{"live": meta},
 		"Resources": t.resources,
 	}

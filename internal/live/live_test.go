@@ -11,18 +11,19 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/one-origin/staticsitewithapi/constructs/sitechecks"
+	"github.com/one-origin/staticsitewithapi/constructs/sitechecks/engine"
+	"github.com/one-origin/staticsitewithapi/pitfalls"
 )
 
 // findings runs the template checks on what Template read.
-func findings(t *testing.T, template []byte) []sitechecks.Finding {
+func findings(t *testing.T, template []byte) []engine.Finding {
 	t.Helper()
-	fs, err := sitechecks.CheckTemplate(template, nil)
+	fs, err := engine.CheckTemplate(template, engine.Config{})
 	require.NoError(t, err)
 	return fs
 }
 
-func ruleSet(fs []sitechecks.Finding) []string {
+func ruleSet(fs []engine.Finding) []string {
 	var out []string
 	for _, f := range fs {
 		out = append(out, fmt.Sprintf("%s:%s on %s", f.Rule, f.Level, f.LogicalId))
@@ -31,7 +32,7 @@ func ruleSet(fs []sitechecks.Finding) []string {
 	return out
 }
 
-func dump(fs []sitechecks.Finding) string {
+func dump(fs []engine.Finding) string {
 	var b strings.Builder
 	for _, f := range fs {
 		b.WriteString("  " + f.Message + "\n")
@@ -99,11 +100,11 @@ func TestFieldNote(t *testing.T) {
 		case "RestApixp91hjk4qh":
 			require.Contains(t, f.Message, "] ApiGateway/cry-api (xp91hjk4qh): ")
 		}
-		if f.Rule == sitechecks.CorsDuplicate {
+		if f.Rule == pitfalls.CorsDuplicate {
 			require.Contains(t, f.Message, "OPTIONS /{proxy+}")
 			require.Contains(t, f.Message, "SimpleCORS")
 		}
-		if f.Rule == sitechecks.EdgeMethods {
+		if f.Rule == pitfalls.EdgeMethods {
 			require.Contains(t, f.Message, `behavior "/api/*" sends the API to ${ApiGateway/cry-api (xp91hjk4qh)}.execute-api.ap-southeast-2.amazonaws.com`)
 		}
 	}

@@ -1,4 +1,4 @@
-package sitechecks
+package engine
 
 import (
 	"fmt"

@@ -1,4 +1,4 @@
-package sitechecks
+package engine
 
 import (
 	"slices"
@@ -10,19 +10,15 @@ import (
 type Level string
 
 const (
-	// LevelError marks a configuration that fails once deployed. It is
-	// reported with Annotations.AddError, so `cdk deploy` refuses the stack.
+	// LevelError marks a configuration that fails once deployed. The
+	// aspect reports it with Annotations.AddError, so `cdk deploy` refuses
+	// the stack.
 	LevelError Level = "error"
-	// LevelWarning marks a configuration that is probably wrong. It is
-	// reported with Annotations.AddWarningV2 under the id
-	// "sitechecks:<rule>", so it fails `cdk synth --strict` and can be
-	// acknowledged like any CDK warning.
+	// LevelWarning marks a configuration that is probably wrong. The
+	// aspect reports it with Annotations.AddWarningV2, so it fails
+	// `cdk synth --strict` and can be acknowledged like any CDK warning.
 	LevelWarning Level = "warning"
 )
-
-// WarningIdPrefix starts the acknowledgeable id of every warning:
-// "sitechecks:api-cached" for the rule api-cached.
-const WarningIdPrefix = "sitechecks:"
 
 // Rule IDs: the IDs of the pitfalls a rule can see in a template, from
 // package pitfalls (docs/PITFALLS.md), where the catalog marks each of them
@@ -101,11 +97,13 @@ func Rules() []Rule {
 	return slices.Clone(rules)
 }
 
-func knownRule(id pitfalls.ID) bool {
+// KnownRule reports whether a rule has the ID id.
+func KnownRule(id pitfalls.ID) bool {
 	return slices.ContainsFunc(rules, func(r Rule) bool { return r.ID == id })
 }
 
-func ruleIds() []string {
+// RuleIds lists the rules' IDs, in the order of Rules.
+func RuleIds() []string {
 	ids := make([]string, len(rules))
 	for i, r := range rules {
 		ids[i] = string(r.ID)

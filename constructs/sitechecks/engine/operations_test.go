@@ -1,4 +1,4 @@
-package sitechecks
+package engine
 
 import (
 	"encoding/json"
@@ -168,7 +168,7 @@ func TestSecretsResolvedIn(t *testing.T) {
 // ourTemplate is the shipped dev stack's template, as a mutable document.
 func ourTemplate(t *testing.T, env string) map[string]any {
 	t.Helper()
-	b, err := os.ReadFile("../../test/testdata/StaticSite-" + env + ".template.json")
+	b, err := os.ReadFile("../../../test/testdata/StaticSite-" + env + ".template.json")
 	require.NoError(t, err)
 	var doc map[string]any
 	require.NoError(t, json.Unmarshal(b, &doc))
@@ -179,7 +179,7 @@ func checkDoc(t *testing.T, doc map[string]any) []string {
 	t.Helper()
 	b, err := json.Marshal(doc)
 	require.NoError(t, err)
-	found, err := CheckTemplate(b, nil)
+	found, err := CheckTemplate(b, Config{})
 	require.NoError(t, err)
 	var out []string
 	for _, f := range found {

@@ -1,4 +1,4 @@
-package sitechecks
+package engine
 
 // Managed CloudFront policies, recognized by the IDs that CDK's
 // CachePolicy_*, OriginRequestPolicy_* and ResponseHeadersPolicy_*
