@@ -38,7 +38,7 @@ func (m *model) checkDirectAccess(a *restApi) {
 	}
 	slices.Sort(open)
 	open = slices.Compact(open)
-	m.add(DirectAccess, LevelWarning, a.res.id, catalogFix(DirectAccess),
+	m.add(pitfalls.DirectAccess, LevelWarning, a.res.id, catalogFix(pitfalls.DirectAccess),
 		"API %s is served through CloudFront, but %s require no API key, no authorizer and no IAM, and the API has no resource policy and no web ACL: anyone can call its execute-api URL directly, past CloudFront and whatever it enforces.",
 		displayPath(a.res.path), strings.Join(open, ", "))
 }

@@ -150,23 +150,23 @@ func (m *model) checkApiBehavior(d *resource, b *behavior) {
 		}
 	}
 	if len(missing) > 0 {
-		m.add(EdgeMethods, LevelError, d.id, catalogFix(EdgeMethods),
+		m.add(pitfalls.EdgeMethods, LevelError, d.id, catalogFix(pitfalls.EdgeMethods),
 			"%s sends the API to %s but allows only %s, so CloudFront answers %s with its 403 \"distribution supports only cachable requests\" page.",
 			b.name(), m.show(b.origin.domain), strings.Join(methods, ", "), strings.Join(missing, ", "))
 	}
 	if why := m.hostForwarding(b); why != "" {
-		m.add(HostHeader, LevelError, d.id,
+		m.add(pitfalls.HostHeader, LevelError, d.id,
 			"use the managed origin request policy AllViewerExceptHostHeader (awscloudfront.OriginRequestPolicy_ALL_VIEWER_EXCEPT_HOST_HEADER()) and no Host in the cache policy.",
 			"%s forwards the viewer's Host header to API Gateway (%s); execute-api routes by Host, so every call answers 403 {\"message\":\"Forbidden\"}.",
 			b.name(), why)
 	}
 	if why := m.dropsRequestData(b); why != "" {
-		m.add(HeadersDropped, LevelWarning, d.id, catalogFix(HeadersDropped),
+		m.add(pitfalls.HeadersDropped, LevelWarning, d.id, catalogFix(pitfalls.HeadersDropped),
 			"%s %s, so Authorization, Content-Type and the query string may never reach the API.",
 			b.name(), why)
 	}
 	if why := m.caches(b); why != "" {
-		m.add(ApiCached, LevelWarning, d.id, catalogFix(ApiCached),
+		m.add(pitfalls.ApiCached, LevelWarning, d.id, catalogFix(pitfalls.ApiCached),
 			"%s %s, so CloudFront can answer API calls from its cache with stale data or another user's response.",
 			b.name(), why)
 	}
@@ -193,7 +193,7 @@ func (m *model) checkExactApiPatterns(d *resource, apis []*behavior) {
 		if slices.ContainsFunc(apis, func(o *behavior) bool { return o.pattern == under }) {
 			continue
 		}
-		m.add(S3Origin, LevelWarning, d.id,
+		m.add(pitfalls.S3Origin, LevelWarning, d.id,
 			fmt.Sprintf("use the path pattern %s (it does not match %s itself), or add an API behavior for it; if the API serves %s only, suppress this warning.", under, b.pattern, b.pattern),
 			"%s has a path pattern without a wildcard, so %s/... matches the default behavior instead and reaches S3, which answers 403 AccessDenied or 405 MethodNotAllowed.",
 			b.name(), strings.TrimSuffix(b.pattern, "/"))
@@ -333,7 +333,7 @@ func (m *model) checkTimeout(d *resource, b *behavior) {
 		read = n
 	}
 	if need := m.integrationTimeout(b.origin.restApi); read < need {
-		m.add(OriginTimeout, LevelWarning, d.id,
+		m.add(pitfalls.OriginTimeout, LevelWarning, d.id,
 			fmt.Sprintf("set the origin read timeout to at least %g s (awscloudfrontorigins.RestApiOriginProps ReadTimeout: awscdk.Duration_Seconds(jsii.Number(%g))).", need, need),
 			"%s waits %g s for API origin %s, less than the API's %g s integration timeout, so slow requests end in a CloudFront 504.",
 			b.name(), read, m.show(b.origin.domain), need)
@@ -354,7 +354,7 @@ func (m *model) checkRoute(d *resource, b *behavior) {
 	}
 	a := b.origin.restApi
 	if len(segs) == 0 {
-		m.add(ApiRoute, LevelError, d.id,
+		m.add(pitfalls.ApiRoute, LevelError, d.id,
 			"set the origin path to \"/<stage>\" (awscloudfrontorigins.NewRestApiOrigin does this).",
 			"%s reaches API Gateway origin %s without a stage in its origin path, so API Gateway reads the first segment of %s as the stage name and no route matches ({\"message\":\"Missing Authentication Token\"} or Forbidden).",
 			b.name(), m.show(b.origin.domain), patternExample(b.pattern))
@@ -365,7 +365,7 @@ func (m *model) checkRoute(d *resource, b *behavior) {
 	}
 	stage := segs[0]
 	if name, ok := stage.literal(); ok && len(a.stages) > 0 && a.stages[name] == nil {
-		m.add(ApiRoute, LevelError, d.id,
+		m.add(pitfalls.ApiRoute, LevelError, d.id,
 			fmt.Sprintf("set the origin path to one of the API's stages, e.g. \"/%s\".", firstKey(a.stages)),
 			"%s uses origin path %q, but %q is not a stage of API %s (its stages: %s).",
 			b.name(), m.show(b.origin.path), name, displayPath(a.res.path), strings.Join(sortedKeys(a.stages), ", "))
@@ -373,7 +373,7 @@ func (m *model) checkRoute(d *resource, b *behavior) {
 	}
 	if len(stage) == 1 && stage[0].ref != "" && stage[0].attr == "" {
 		if r := m.byId[stage[0].ref]; r != nil && r.typ == typeStage && a.stageById[r.id] == "" {
-			m.add(ApiRoute, LevelError, d.id,
+			m.add(pitfalls.ApiRoute, LevelError, d.id,
 				"use a stage of the API that the origin domain names.",
 				"%s uses stage %s in its origin path, which belongs to another API than %s.",
 				b.name(), displayPath(r.path), displayPath(a.res.path))
@@ -404,7 +404,7 @@ func (m *model) checkRoute(d *resource, b *behavior) {
 	}
 	slices.Sort(routes)
 	routes = slices.Compact(routes)
-	m.add(ApiRoute, LevelError, d.id,
+	m.add(pitfalls.ApiRoute, LevelError, d.id,
 		fmt.Sprintf("add the API resources under %s, e.g. a %s/{proxy+} resource with ANY, or change the behavior's path pattern to match the API.", routeName(prefix), strings.TrimSuffix(routeName(prefix), "/")),
 		"%s forwards requests to API %s as /<stage>%s, but no resource of the API matches %s (it has %s), so every call answers {\"message\":\"Missing Authentication Token\"}.",
 		b.name(), displayPath(a.res.path), patternExample(b.pattern), routeName(prefix)+suffixIf(!exact, "/..."), strings.Join(routes, ", "))
@@ -475,7 +475,7 @@ func (m *model) checkCors(d *resource, b *behavior) {
 	if len(gateway) == 0 {
 		return
 	}
-	m.add(CorsDuplicate, LevelWarning, d.id, catalogFix(CorsDuplicate),
+	m.add(pitfalls.CorsDuplicate, LevelWarning, d.id, catalogFix(pitfalls.CorsDuplicate),
 		"%s sets CORS with %s (origin override off) while API Gateway sets Access-Control-Allow-Origin too (%s); with two owners a response can carry two Access-Control-Allow-Origin values, which browsers reject.",
 		b.name(), layer, strings.Join(gateway, ", "))
 }
@@ -533,7 +533,7 @@ func (m *model) checkSiteBehavior(d *resource, dc obj, def *behavior, servesApi 
 		}
 	}
 	if len(writes) > 0 {
-		m.add(S3Origin, LevelError, d.id,
+		m.add(pitfalls.S3Origin, LevelError, d.id,
 			"allow only GET and HEAD on the S3 behavior (awscloudfront.AllowedMethods_ALLOW_GET_HEAD()) and serve the API from its own behavior such as \"/api/*\".",
 			"%s sends %s to the S3 origin %s, so any API call that misses the API behavior gets S3's 405 MethodNotAllowed XML instead of reaching the API.",
 			def.name(), strings.Join(writes, ", "), m.show(def.origin.domain))
@@ -557,7 +557,7 @@ func (m *model) checkSiteBehavior(d *resource, dc obj, def *behavior, servesApi 
 			return // error-masked reports this one
 		}
 	}
-	m.add(SpaDeeplink, LevelWarning, d.id, catalogFix(SpaDeeplink),
+	m.add(pitfalls.SpaDeeplink, LevelWarning, d.id, catalogFix(pitfalls.SpaDeeplink),
 		"%s serves the SPA from S3 with no viewer-request function and no error response, so a deep link such as /users/42 gets S3's AccessDenied XML.",
 		def.name())
 }
@@ -583,7 +583,7 @@ func (m *model) checkErrorResponses(d *resource, dc obj) {
 		masks = append(masks, desc)
 	}
 	if len(masks) > 0 {
-		m.add(ErrorMasked, LevelError, d.id,
+		m.add(pitfalls.ErrorMasked, LevelError, d.id,
 			"remove the distribution-wide error responses and serve /index.html for client routes from a viewer-request CloudFront Function on the S3 behavior only.",
 			"the custom error responses %s apply to every behavior, API included, so an API 403/404 reaches the client as index.html (\"Unexpected token <\").",
 			strings.Join(masks, ", "))

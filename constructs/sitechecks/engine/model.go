@@ -311,11 +311,11 @@ func (m *model) checkRestApi(a *restApi, fronted bool) {
 		switch {
 		case !needs:
 		case httpMethod(meth) == "OPTIONS":
-			m.add(PreflightAuth, LevelError, meth.id, catalogFix(PreflightAuth),
+			m.add(pitfalls.PreflightAuth, LevelError, meth.id, catalogFix(pitfalls.PreflightAuth),
 				"OPTIONS %s of API %s requires %s, but browsers send preflights without credentials, so every preflight fails with 401/403 and the real request is never sent.",
 				route, displayPath(a.res.path), auth)
 		case httpMethod(meth) == "ANY" && fronted && !optionsAt[route]:
-			m.add(PreflightAuth, LevelWarning, meth.id,
+			m.add(pitfalls.PreflightAuth, LevelWarning, meth.id,
 				"add an OPTIONS method with AuthorizationType NONE (a MOCK answering 204) to the same resource.",
 				"ANY %s of API %s requires %s and the resource has no OPTIONS method, so a cross-origin preflight falls into ANY and fails at the authorizer.",
 				route, displayPath(a.res.path), auth)
@@ -334,7 +334,7 @@ func (m *model) checkRestApi(a *restApi, fronted bool) {
 		if len(types) == 0 {
 			why = "it sets no endpoint type, and CloudFormation's default is EDGE"
 		}
-		m.add(EdgeOptimized, LevelWarning, a.res.id, catalogFix(EdgeOptimized),
+		m.add(pitfalls.EdgeOptimized, LevelWarning, a.res.id, catalogFix(pitfalls.EdgeOptimized),
 			"the REST API is served through CloudFront but %s: every request takes two CloudFront hops and the CloudFront-Viewer-* headers are rewritten by the second.",
 			why)
 	}
