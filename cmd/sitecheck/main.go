@@ -32,6 +32,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/one-origin/staticsitewithapi/internal/cli"
 	"github.com/one-origin/staticsitewithapi/constructs/sitechecks/engine"
 	"github.com/one-origin/staticsitewithapi/internal/live"
 )
@@ -95,26 +96,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	)
 	fs.Var(&apiDomains, "api-domain", "a `host` that serves a REST API without \"execute-api\" in its name, e.g. an API Gateway custom domain api.example.com; repeat for more")
 
-	// The flag package stops at the first argument that is not a flag; go on
-	// parsing after it so that "sitecheck cdk.out -json" works too.
-	var paths []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return exitOK
-			}
-			return exitUsage
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		paths = append(paths, fs.Arg(0))
-		args = fs.Args()[1:]
+	paths, err := cli.Parse(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	} else if err != nil {
+		return exitUsage
 	}
 
 	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "%s: %s\n", progName, fmt.Sprintf(format, a...))
-		fmt.Fprintf(stderr, "Run with -h for usage.\n")
+		cli.UsageError(stderr, progName, format, a...)
 		return exitUsage
 	}
 

@@ -28,6 +28,7 @@ import (
 	"os/signal"
 	"strings"
 
+	"github.com/one-origin/staticsitewithapi/internal/cli"
 	"github.com/one-origin/staticsitewithapi/internal/smoke"
 )
 
@@ -82,26 +83,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return nil
 	})
 
-	// The flag package stops at the first argument that is not a flag; go on
-	// parsing after it so that "smoke URL -json" works too.
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return exitOK
-			}
-			return exitUsage
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		positional = append(positional, fs.Arg(0))
-		args = fs.Args()[1:]
+	positional, err := cli.Parse(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	} else if err != nil {
+		return exitUsage
 	}
 
 	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "%s: %s\n", progName, fmt.Sprintf(format, a...))
-		fmt.Fprintf(stderr, "Run with -h for usage.\n")
+		cli.UsageError(stderr, progName, format, a...)
 		return exitUsage
 	}
 
