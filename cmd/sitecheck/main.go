@@ -32,8 +32,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/one-origin/staticsitewithapi/internal/cli"
 	"github.com/one-origin/staticsitewithapi/constructs/sitechecks/engine"
+	"github.com/one-origin/staticsitewithapi/internal/cli"
 	"github.com/one-origin/staticsitewithapi/internal/live"
 )
 
