@@ -17,6 +17,7 @@ import (
 
 	"github.com/one-origin/staticsitewithapi/constructs/sitechecks/engine"
 	"github.com/one-origin/staticsitewithapi/internal/live"
+	"github.com/one-origin/staticsitewithapi/internal/live/fakeaws"
 )
 
 func runCmd(args ...string) (code int, stdout, stderr string) {
@@ -480,4 +481,29 @@ func TestFlagsDocumented(t *testing.T) {
 	for _, f := range flags {
 		require.True(t, strings.Contains(string(doc), "| `-"+f), "document the flag -%s in docs/sitecheck.md", f)
 	}
+}
+
+// TestMain makes sure no test can reach AWS (live mode's tests use local
+// fakes).
+func TestMain(m *testing.M) {
+	fakeaws.NoInternet()
+	os.Exit(m.Run())
+}
+
+// TestLiveModeOnTheFieldNote runs what a console user runs,
+// `sitecheck -distribution <id>`, against the recorded console setup of
+// internal/live's tests. The AWS SDK finds the fakes through its standard
+// service-endpoint variables; the command names every pitfall of that
+// setup and exits 1.
+func TestLiveModeOnTheFieldNote(t *testing.T) {
+	fakeaws.Credentials(t)
+	fake := fakeaws.Start(t, filepath.Join("..", "..", "internal", "live", "testdata"), "fieldnote")
+	t.Setenv("AWS_ENDPOINT_URL_CLOUDFRONT", fake.CloudFront.URL)
+	t.Setenv("AWS_ENDPOINT_URL_API_GATEWAY", fake.APIGateway.URL)
+
+	code, rep := runJSON(t, "-distribution", "E2FIELDNOTE0QZ")
+	require.Equal(t, exitFailed, code, "requests:\n%s", fake.RequestLog())
+	got := slices.Clone(rep.Pitfalls)
+	slices.Sort(got)
+	require.Equal(t, []string{"api-cached", "api-route", "cors-duplicate", "direct-access", "edge-methods", "edge-optimized", "error-masked", "errors-cached"}, got)
 }

@@ -72,12 +72,11 @@ func dump(fs []engine.Finding) string {
 //     thing to fix, and ANY /{proxy+} would cover /api/x once the stage is
 //     there.
 func TestFieldNote(t *testing.T) {
-	testCredentials(t)
-	fake := newFakeAWS(t, "fieldnote")
-	opts := fake.options()
+	fake := newFake(t, "fieldnote")
+	opts := optionsFor(fake)
 	opts.DistributionID = "E2FIELDNOTE0QZ"
 	tmpl, err := Template(context.Background(), opts)
-	require.NoError(t, err, fake.requestLog())
+	require.NoError(t, err, fake.RequestLog())
 
 	fs := findings(t, tmpl)
 	t.Logf("findings:\n%s", dump(fs))
@@ -110,13 +109,13 @@ func TestFieldNote(t *testing.T) {
 	}
 
 	// The API was read in the region its domain names, not AWS_REGION.
-	require.Equal(t, []string{"ap-southeast-2"}, fake.signingRegions("apigateway"))
-	require.Equal(t, []string{"us-east-1"}, fake.signingRegions("cloudfront"))
+	require.Equal(t, []string{"ap-southeast-2"}, fake.SigningRegions("apigateway"))
+	require.Equal(t, []string{"us-east-1"}, fake.SigningRegions("cloudfront"))
 
 	// Managed policies stay IDs: nothing to fetch, and no function.
-	seen := fake.seen()
+	seen := fake.Seen()
 	for _, a := range []string{actGetCachePolicy, actGetOriginRequestPolicy, actGetResponseHeadersPolicy, actGetFunction, actListDistributions} {
-		require.False(t, seen[a], "%s was called:\n%s", a, fake.requestLog())
+		require.False(t, seen[a], "%s was called:\n%s", a, fake.RequestLog())
 	}
 
 	// Same configuration, same bytes.
@@ -145,24 +144,23 @@ func TestFieldNote(t *testing.T) {
 // -site finds the distribution by an alternate domain name, on the second
 // page of ListDistributions, and reads the same template as by ID.
 func TestSiteByAlias(t *testing.T) {
-	testCredentials(t)
-	fake := newFakeAWS(t, "fieldnote")
-	byID := fake.options()
+	fake := newFake(t, "fieldnote")
+	byID := optionsFor(fake)
 	byID.DistributionID = "E2FIELDNOTE0QZ"
 	want, err := Template(context.Background(), byID)
 	require.NoError(t, err)
 
 	for _, site := range []string{"https://cry.example.com/orders/42?x=1", "cry.example.com", "HTTPS://CRY.EXAMPLE.COM.", "d1f2e7n0t3q9zx.cloudfront.net"} {
-		opts := fake.options()
+		opts := optionsFor(fake)
 		opts.SiteURL = site
 		got, err := Template(context.Background(), opts)
 		require.NoError(t, err, site)
 		require.Equal(t, string(want), string(got), site)
 	}
-	require.True(t, fake.seen()[actListDistributions])
+	require.True(t, fake.Seen()[actListDistributions])
 
 	// A wildcard alternate domain name matches one label below it.
-	opts := fake.options()
+	opts := optionsFor(fake)
 	opts.SiteURL = "https://v2.docs.example.com"
 	id, err := newReaderForTest(t, opts).findDistribution(context.Background(), opts.SiteURL)
 	require.NoError(t, err)
@@ -176,9 +174,8 @@ func TestSiteByAlias(t *testing.T) {
 // CloudFront refuses an identity without cloudfront:GetDistributionConfig
 // with a 403 AccessDenied; the error names the permission and the doc.
 func TestAccessDenied(t *testing.T) {
-	testCredentials(t)
-	fake := newFakeAWS(t, "denied")
-	opts := fake.options()
+	fake := newFake(t, "denied")
+	opts := optionsFor(fake)
 	opts.DistributionID = "E2FIELDNOTE0QZ"
 	_, err := Template(context.Background(), opts)
 	require.Error(t, err)
@@ -186,17 +183,16 @@ func TestAccessDenied(t *testing.T) {
 	require.Contains(t, err.Error(), "User: arn:aws:iam::123456789012:user/reader is not authorized")
 
 	// API Gateway's AccessDeniedException names apigateway:GET and the ARN.
-	fake = newFakeAWS(t, "denied-apigateway", "fieldnote")
-	opts = fake.options()
+	fake = newFake(t, "denied-apigateway", "fieldnote")
+	opts = optionsFor(fake)
 	opts.DistributionID = "E2FIELDNOTE0QZ"
 	_, err = Template(context.Background(), opts)
 	require.ErrorContains(t, err, "apigateway:GET on arn:aws:apigateway:ap-southeast-2::/restapis/xp91hjk4qh is not allowed for this identity; add it (docs/live-check.md")
 }
 
 func TestUnknownDistribution(t *testing.T) {
-	testCredentials(t)
-	fake := newFakeAWS(t, "unknown")
-	opts := fake.options()
+	fake := newFake(t, "unknown")
+	opts := optionsFor(fake)
 	opts.DistributionID = "E0NOSUCHDIST00"
 	_, err := Template(context.Background(), opts)
 	require.ErrorContains(t, err, "distribution E0NOSUCHDIST00 does not exist in the account of these credentials")
@@ -204,10 +200,9 @@ func TestUnknownDistribution(t *testing.T) {
 
 // A server that does not answer ends each call at Options.Timeout.
 func TestTimeout(t *testing.T) {
-	testCredentials(t)
-	fake := newFakeAWS(t, "fieldnote")
-	fake.delay = time.Minute
-	opts := fake.options()
+	fake := newFake(t, "fieldnote")
+	fake.Delay = time.Minute
+	opts := optionsFor(fake)
 	opts.DistributionID = "E2FIELDNOTE0QZ"
 	opts.Timeout = 300 * time.Millisecond
 	start := time.Now()
@@ -239,21 +234,20 @@ func newReaderForTest(t *testing.T, opts Options) *reader {
 // viewer-request function that leaves /.well-known/ alone, and error
 // caching off for API errors. The checks find nothing.
 func TestHealthy(t *testing.T) {
-	testCredentials(t)
-	fake := newFakeAWS(t, "healthy")
-	opts := fake.options()
+	fake := newFake(t, "healthy")
+	opts := optionsFor(fake)
 	opts.DistributionID = "E3HEALTHYSPA01"
 	opts.Region = "eu-west-1" // the API's domain names us-east-1, which wins
 	tmpl, err := Template(context.Background(), opts)
-	require.NoError(t, err, fake.requestLog())
+	require.NoError(t, err, fake.RequestLog())
 	fs := findings(t, tmpl)
 	require.Empty(t, fs, "findings:\n%s\ntemplate:\n%s", dump(fs), tmpl)
-	require.Equal(t, []string{"us-east-1"}, fake.signingRegions("apigateway"))
+	require.Equal(t, []string{"us-east-1"}, fake.SigningRegions("apigateway"))
 
 	// Everything the construct's setup needs was read, and nothing else.
-	seen := fake.seen()
+	seen := fake.Seen()
 	for _, a := range []string{actGetDistributionConfig, actGetResponseHeadersPolicy, actDescribeFunction, actGetFunction, actApiGatewayGet} {
-		require.True(t, seen[a], "%s was not called:\n%s", a, fake.requestLog())
+		require.True(t, seen[a], "%s was not called:\n%s", a, fake.RequestLog())
 	}
 	require.False(t, seen[actListDistributions])
 
@@ -307,12 +301,11 @@ func TestHealthy(t *testing.T) {
 // with a custom origin request policy that forwards every viewer header
 // (Host included) and a custom cache policy with a TTL.
 func TestCustomPolicies(t *testing.T) {
-	testCredentials(t)
-	fake := newFakeAWS(t, "custompolicies", "healthy")
-	opts := fake.options()
+	fake := newFake(t, "custompolicies", "healthy")
+	opts := optionsFor(fake)
 	opts.DistributionID = "E3HEALTHYSPA01"
 	tmpl, err := Template(context.Background(), opts)
-	require.NoError(t, err, fake.requestLog())
+	require.NoError(t, err, fake.RequestLog())
 	fs := findings(t, tmpl)
 	require.Equal(t, []string{
 		"api-cached:warning on DistributionE3HEALTHYSPA01",
@@ -321,7 +314,7 @@ func TestCustomPolicies(t *testing.T) {
 	msgs := dump(fs)
 	require.Contains(t, msgs, "origin request policy CloudFront/ShopSite-ForwardAll forwards all viewer headers")
 	require.Contains(t, msgs, "cache policy CloudFront/ShopSite-ApiShortCache with DefaultTTL 60 s")
-	seen := fake.seen()
+	seen := fake.Seen()
 	require.True(t, seen[actGetCachePolicy])
 	require.True(t, seen[actGetOriginRequestPolicy])
 }

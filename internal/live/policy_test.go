@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/one-origin/staticsitewithapi/internal/live/fakeaws"
+
 	"github.com/stretchr/testify/require"
 )
 
@@ -97,8 +99,8 @@ func TestDocumentedPolicy(t *testing.T) {
 		require.Contains(t, string(md), action, "docs/live-check.md does not name %s", action)
 	}
 	// Every request the fakes accept needs one of Actions.
-	for _, r := range routes {
-		require.Contains(t, Actions(), r.action, "route %s", r.path)
+	for _, r := range fakeaws.Routes {
+		require.Contains(t, Actions(), r.Action, "route %s", r.Path)
 	}
 	// And the policy only reads, and only what the reader calls: it is the
 	// minimal one.
