@@ -23,7 +23,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -96,17 +95,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	)
 	fs.Var(&apiDomains, "api-domain", "a `host` that serves a REST API without \"execute-api\" in its name, e.g. an API Gateway custom domain api.example.com; repeat for more")
 
-	paths, err := cli.Parse(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	} else if err != nil {
-		return exitUsage
+	paths, status, exit := cli.ParseArgs(fs, args)
+	if exit {
+		return status
 	}
-
-	usageErr := func(format string, a ...any) int {
-		cli.UsageError(stderr, progName, format, a...)
-		return exitUsage
-	}
+	usageErr := func(format string, a ...any) int { return cli.UsageError(stderr, progName, format, a...) }
 
 	liveMode := *distribution != "" || *site != ""
 	switch {

@@ -19,7 +19,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -83,17 +82,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return nil
 	})
 
-	positional, err := cli.Parse(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	} else if err != nil {
-		return exitUsage
+	positional, status, exit := cli.ParseArgs(fs, args)
+	if exit {
+		return status
 	}
-
-	usageErr := func(format string, a ...any) int {
-		cli.UsageError(stderr, progName, format, a...)
-		return exitUsage
-	}
+	usageErr := func(format string, a ...any) int { return cli.UsageError(stderr, progName, format, a...) }
 
 	var base, exec string
 	switch {

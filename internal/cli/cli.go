@@ -3,6 +3,7 @@
 package cli
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -26,8 +27,31 @@ func Parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// UsageError writes "prog: message" and how to get help to w.
-func UsageError(w io.Writer, prog, format string, a ...any) {
+// Exit statuses the commands share: 0 for success and for -h, 2 for a
+// command line that cannot be used.
+const (
+	ExitOK    = 0
+	ExitUsage = 2
+)
+
+// ParseArgs is Parse for a command's run function: exit is true when the
+// command is done, with status (ExitOK after -h, ExitUsage after a bad
+// flag, which the flag package has reported).
+func ParseArgs(fs *flag.FlagSet, args []string) (positional []string, status int, exit bool) {
+	positional, err := Parse(fs, args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return nil, ExitOK, true
+	case err != nil:
+		return nil, ExitUsage, true
+	}
+	return positional, 0, false
+}
+
+// UsageError writes "prog: message" and how to get help to w, and returns
+// ExitUsage.
+func UsageError(w io.Writer, prog, format string, a ...any) int {
 	fmt.Fprintf(w, "%s: %s\n", prog, fmt.Sprintf(format, a...))
 	fmt.Fprintf(w, "Run with -h for usage.\n")
+	return ExitUsage
 }
