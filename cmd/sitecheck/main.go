@@ -23,7 +23,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -38,9 +37,9 @@ import (
 
 // Exit codes.
 const (
-	exitOK     = 0
+	exitOK     = cli.ExitOK
 	exitFailed = 1
-	exitUsage  = 2
+	exitUsage  = cli.ExitUsage
 )
 
 const (
@@ -78,12 +77,7 @@ func (m *multiFlag) Set(v string) error {
 
 // run is the whole command; it returns the exit status.
 func run(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet(progName, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, usageHeader)
-		fs.PrintDefaults()
-	}
+	fs := cli.NewFlagSet(progName, usageHeader, stderr)
 	var (
 		apiDomains   multiFlag
 		timeout      = fs.Duration("integration-timeout", 0, "longest time API Gateway may take to answer, e.g. 50s when the quota was raised (default 29s or the largest TimeoutInMillis)")

@@ -19,7 +19,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -33,9 +32,9 @@ import (
 
 // Exit codes.
 const (
-	exitOK     = 0
+	exitOK     = cli.ExitOK
 	exitFailed = 1
-	exitUsage  = 2
+	exitUsage  = cli.ExitUsage
 )
 
 const (
@@ -57,12 +56,7 @@ func main() {
 
 // run is the whole command; it returns the exit status.
 func run(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet(progName, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, usageHeader)
-		fs.PrintDefaults()
-	}
+	fs := cli.NewFlagSet(progName, usageHeader, stderr)
 	var (
 		apiPrefix = fs.String("api-prefix", smoke.DefaultApiPrefix, "path under which CloudFront routes to the API")
 		health    = fs.String("health", "", "GET route answering 2xx JSON (default <api-prefix>/health)")

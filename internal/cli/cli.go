@@ -9,6 +9,18 @@ import (
 	"io"
 )
 
+// NewFlagSet is a command's flag set: errors and -h go to stderr, -h
+// prints header and then the flags.
+func NewFlagSet(prog, header string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(prog, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, header)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
 // Parse parses args with fs and returns the positional arguments. Flags may
 // come before or after them ("smoke URL -json"): the flag package alone
 // stops at the first argument that is not a flag. The error is fs.Parse's,
