@@ -10,7 +10,8 @@
 // Routes (relative to Handler.Prefix, "/api" by default):
 //
 //	GET|HEAD /health  200 {"status":"ok","time":"<RFC 3339, UTC>"}
-//	POST     /echo    200 {"echo":<request JSON>,"method":"POST","path":"...","viewerIp":"..."}
+//	POST     /echo    200 {"echo":<request JSON>,"method":"POST","path":"...","viewerIp":"...",
+//	                       "received":{"headers":[<names>],"query":{...}}}
 //
 // Every response, including errors, is JSON with the headers
 // "Content-Type: application/json; charset=utf-8" and "Cache-Control: no-store".
@@ -24,8 +25,9 @@
 //
 // The event API Gateway sends holds the origin-verify API key that
 // CloudFront adds (in headers["x-api-key"] and requestContext.identity.apiKey).
-// The handler never logs or returns headers or the request context, so the
-// key goes no further (pitfall secret-exposed); keep it that way when adding
+// The handler never logs or returns header values or the request context,
+// so the key goes no further (pitfall secret-exposed); the echo returns
+// header names only, without x-api-key. Keep it that way when adding
 // routes. With Handler.Log set it writes one JSON line per request with the
 // viewer's IP address (ViewerIP), which API Gateway's own access log cannot
 // show behind CloudFront (pitfall client-ip).
@@ -282,12 +284,47 @@ func (h *Handler) echo(req events.APIGatewayProxyRequest) events.APIGatewayProxy
 		Method   string          `json:"method"`
 		Path     string          `json:"path"`
 		ViewerIP string          `json:"viewerIp,omitempty"`
+		Received *received       `json:"received,omitempty"`
 	}{
 		Echo:     doc,
 		Method:   req.HTTPMethod,
 		Path:     req.Path,
 		ViewerIP: ViewerIP(req),
+		Received: receivedOf(req),
 	})
+}
+
+// received says what reached the backend besides the body: the names of
+// the request headers (never their values) and the query string, so that
+// a check from outside can see that CloudFront forwards them (pitfall
+// headers-dropped). CloudFront's origin-verify key header is left out.
+type received struct {
+	Headers []string          `json:"headers,omitempty"`
+	Query   map[string]string `json:"query,omitempty"`
+}
+
+// originKeyHeader is the header that carries CloudFront's origin-verify
+// API key; the echo does not name it.
+const originKeyHeader = "x-api-key"
+
+func receivedOf(req events.APIGatewayProxyRequest) *received {
+	names := map[string]bool{}
+	for k := range req.Headers {
+		names[strings.ToLower(k)] = true
+	}
+	for k := range req.MultiValueHeaders {
+		names[strings.ToLower(k)] = true
+	}
+	delete(names, originKeyHeader)
+	r := &received{Query: req.QueryStringParameters}
+	for k := range names {
+		r.Headers = append(r.Headers, k)
+	}
+	slices.Sort(r.Headers)
+	if len(r.Headers) == 0 && len(r.Query) == 0 {
+		return nil
+	}
+	return r
 }
 
 // isJSONMediaType reports whether ct is application/json or a structured

@@ -78,7 +78,18 @@ func TestHandler(t *testing.T) {
 				Body: `{"hello":"world","n":12345678901234567890,"list":[1,true,null]}`,
 			},
 			wantStatus: http.StatusOK,
-			wantBody:   `{"echo":{"hello":"world","n":12345678901234567890,"list":[1,true,null]},"method":"POST","path":"/api/echo"}`,
+			wantBody:   `{"echo":{"hello":"world","n":12345678901234567890,"list":[1,true,null]},"method":"POST","path":"/api/echo","received":{"headers":["content-type"]}}`,
+		},
+		{
+			name: "POST echo names the headers and query it received",
+			req: events.APIGatewayProxyRequest{
+				HTTPMethod: "POST", Path: "/api/echo", Body: `{}`,
+				Headers:               map[string]string{"Content-Type": "application/json", "Authorization": "Bearer secret-token"},
+				MultiValueHeaders:     map[string][]string{"X-Probe": {"a", "b"}},
+				QueryStringParameters: map[string]string{"page": "2"},
+			},
+			wantStatus: http.StatusOK,
+			wantBody:   `{"echo":{},"method":"POST","path":"/api/echo","received":{"headers":["authorization","content-type","x-probe"],"query":{"page":"2"}}}`,
 		},
 		{
 			name: "POST echo JSON scalar without Content-Type",
@@ -96,7 +107,7 @@ func TestHandler(t *testing.T) {
 				Body:    `[1,2,3]`,
 			},
 			wantStatus: http.StatusOK,
-			wantBody:   `{"echo":[1,2,3],"method":"POST","path":"/api/echo"}`,
+			wantBody:   `{"echo":[1,2,3],"method":"POST","path":"/api/echo","received":{"headers":["content-type"]}}`,
 		},
 		{
 			name: "POST echo Content-Type only in multi-value headers",
@@ -116,7 +127,7 @@ func TestHandler(t *testing.T) {
 				Body:            base64.StdEncoding.EncodeToString([]byte(`{"encoded":"yes <&>"}`)),
 			},
 			wantStatus: http.StatusOK,
-			wantBody:   `{"echo":{"encoded":"yes <&>"},"method":"POST","path":"/api/echo"}`,
+			wantBody:   `{"echo":{"encoded":"yes <&>"},"method":"POST","path":"/api/echo","received":{"headers":["content-type"]}}`,
 		},
 		{
 			name: "POST echo invalid base64 is 400",
@@ -340,7 +351,10 @@ func TestRequestLog(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	require.NotContains(t, resp.Body, key)
-	require.JSONEq(t, `{"echo":{"a":1},"method":"POST","path":"/api/echo","viewerIp":"203.0.113.7"}`, resp.Body)
+	// Header names reach the echo, never values, and not the key's name.
+	require.JSONEq(t, `{"echo":{"a":1},"method":"POST","path":"/api/echo","viewerIp":"203.0.113.7",
+		"received":{"headers":["content-type","x-amz-cf-id","x-forwarded-for"]}}`, resp.Body)
+	require.NotContains(t, resp.Body, "x-api-key")
 	require.JSONEq(t, `{"requestId":"req-1","cloudFrontId":"cf-123","viewerIp":"203.0.113.7","method":"POST","path":"/api/echo","status":200}`, out.String())
 	require.NotContains(t, out.String(), key)
 	require.True(t, strings.HasSuffix(out.String(), "}\n"), "one line per request")

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -172,7 +173,18 @@ func (s *fakeSite) api(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid JSON body"})
 			return
 		}
-		b, _ := json.Marshal(map[string]any{"echo": json.RawMessage(body), "method": r.Method, "path": r.URL.Path})
+		// Like apihandler, the echo names the headers and query it got.
+		var names []string
+		for k := range r.Header {
+			names = append(names, strings.ToLower(k))
+		}
+		slices.Sort(names)
+		query := map[string]string{}
+		for k := range r.URL.Query() {
+			query[k] = r.URL.Query().Get(k)
+		}
+		b, _ := json.Marshal(map[string]any{"echo": json.RawMessage(body), "method": r.Method, "path": r.URL.Path,
+			"received": map[string]any{"headers": names, "query": query}})
 		// API Gateway's MinCompressionSize (1 KiB by default).
 		if len(b) >= 1024 && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
 			var zipped bytes.Buffer

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -253,7 +254,38 @@ func (r *runner) checkHeaders(ctx context.Context) Check {
 		return fail(CheckHeaders, id, describe(resp), "")
 	}
 	if resp.Status == http.StatusUnsupportedMediaType {
-		return pass(CheckHeaders, describeOK(resp)+": Content-Type text/plain arrived and was refused, as the bundled backend does; the echo does not show Authorization, custom headers or the query string")
+		// Content-Type arrived. An echo that names what it received (the
+		// bundled backend's does) shows the rest, asked for as JSON.
+		hdr.Set("Content-Type", "application/json")
+		resp, err = r.fetch(ctx, http.MethodPost, path, true, []byte(`{"smoke":"`+tok+`"}`), hdr)
+		if err != nil {
+			return netFail(CheckHeaders, http.MethodPost, path, err)
+		}
+		if id := Diagnose(resp); id != "" {
+			return fail(CheckHeaders, id, describe(resp), "")
+		}
+		var echo struct {
+			Received *struct {
+				Headers []string          `json:"headers"`
+				Query   map[string]string `json:"query"`
+			} `json:"received"`
+		}
+		if !is2xx(resp.Status) || json.Unmarshal(resp.Body, &echo) != nil || echo.Received == nil {
+			return pass(CheckHeaders, "Content-Type text/plain arrived and was refused with 415; the echo does not name the headers it received, so Authorization, custom headers and the query string are not judged")
+		}
+		var missing []string
+		for _, h := range []string{"authorization", strings.ToLower(probeHeader)} {
+			if !slices.Contains(echo.Received.Headers, h) {
+				missing = append(missing, h)
+			}
+		}
+		if echo.Received.Query[probeQuery] != query {
+			missing = append(missing, "the query string")
+		}
+		if len(missing) > 0 {
+			return fail(CheckHeaders, HeadersDropped, fmt.Sprintf("%s; the backend received headers %v and query %v, without %s", describe(resp), echo.Received.Headers, echo.Received.Query, strings.Join(missing, ", ")), "")
+		}
+		return pass(CheckHeaders, describeOK(resp)+": Content-Type, Authorization, "+probeHeader+" and the query string reached the backend (its echo names them)")
 	}
 	if !is2xx(resp.Status) || !isJSON(resp) {
 		return fail(CheckHeaders, "", describe(resp)+"; want 415 for a body declared text/plain, or a 2xx JSON echo", echoFix)

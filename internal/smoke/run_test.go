@@ -353,6 +353,16 @@ func TestRunScenarios(t *testing.T) {
 			ids:     []smoke.PitfallID{smoke.HeadersDropped},
 		},
 		{
+			name: "headers-dropped: Content-Type forwarded, Authorization not (a custom origin request policy)",
+			override: onApi(func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool {
+				r.Header.Del("Authorization")
+				s.api(w, r)
+				return true
+			}),
+			failing: []string{smoke.CheckHeaders},
+			ids:     []smoke.PitfallID{smoke.HeadersDropped},
+		},
+		{
 			name:     "headers-dropped: an echo of headers shows Authorization but no custom header",
 			override: headerEcho("X-Smoke-Probe"),
 			failing:  []string{smoke.CheckHeaders},
@@ -887,7 +897,7 @@ func TestRunCustomPaths(t *testing.T) {
 	rep := smoke.Run(context.Background(), cfg, srv.Client())
 	require.True(t, rep.OK, "%+v", rep)
 	require.Equal(t, 2, site.count("GET /backend/health"))
-	require.Equal(t, 3, site.count("POST /backend/echo"), "the echo, headers and compression checks")
+	require.Equal(t, 4, site.count("POST /backend/echo"), "the echo, headers (twice: text/plain, then JSON) and compression checks")
 	require.Equal(t, 2, site.countPrefix("GET /backend/"+smoke.UnknownRoutePrefix), "asked twice: not-found, then not from cache")
 	require.Zero(t, site.countPrefix("GET /api"))
 }
