@@ -110,7 +110,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	opts := engine.Config{ApiDomainNames: apiDomains, IntegrationTimeout: *timeout}
 	// Check the options once, so that a bad one is a usage error and not
 	// an error of every template.
-	if _, err := engine.Analyze(nil, opts); err != nil {
+	if err := opts.Validate(); err != nil {
 		msg := strings.NewReplacer("ApiDomainNames", "-api-domain", "IntegrationTimeout", "-integration-timeout", "\n", "; ").Replace(err.Error())
 		return usageErr("%s", msg)
 	}

@@ -126,23 +126,16 @@ func checkSource(s source, opts engine.Config) ([]FindingReport, error) {
 	out := make([]FindingReport, 0, len(found))
 	for _, f := range found {
 		path, _ := doc.Resources[f.LogicalId].Metadata["aws:cdk:path"].(string)
-		msg, fix := splitMessage(f, path)
 		out = append(out, FindingReport{
 			Level:     string(f.Level),
 			Pitfall:   string(f.Rule),
 			LogicalID: f.LogicalId,
 			Path:      path,
-			Message:   msg,
-			Fix:       fix,
+			Message:   f.Problem,
+			Fix:       f.Fix,
 		})
 	}
 	return out, nil
-}
-
-// splitMessage is the finding's problem and fix, which the report has in
-// fields of their own beside the rule and path.
-func splitMessage(f engine.Finding, _ string) (msg, fix string) {
-	return f.Problem, f.Fix
 }
 
 // levelLabel is how a level starts a line of the text output.

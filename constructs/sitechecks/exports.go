@@ -71,11 +71,12 @@ const (
 // Findings come in a stable order: by logical ID, then rule.
 func CheckTemplate(template []byte, opts *Options) ([]Finding, error) {
 	cfg, err := opts.config()
-	if err == nil {
-		var found []Finding
-		if found, err = engine.CheckTemplate(template, cfg); err == nil {
-			return found, nil
-		}
+	if err != nil {
+		return nil, fmt.Errorf("sitechecks.CheckTemplate: %w", err)
 	}
-	return nil, fmt.Errorf("sitechecks.CheckTemplate: %w", err)
+	found, err := engine.CheckTemplate(template, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("sitechecks.CheckTemplate: %w", err)
+	}
+	return found, nil
 }

@@ -46,17 +46,16 @@ func (o *Options) config() (engine.Config, error) {
 		}
 	}
 	if t := o.IntegrationTimeout; t != nil {
-		switch {
-		case *t.IsUnresolved():
+		if *t.IsUnresolved() {
 			errs = append(errs, errors.New("IntegrationTimeout must be a literal duration, not a token: the checks compare it at synth"))
-		case *t.ToMilliseconds(nil) <= 0:
+		} else if ms := *t.ToMilliseconds(nil); ms <= 0 {
 			errs = append(errs, fmt.Errorf("IntegrationTimeout %s must be above 0; leave it nil for 29 seconds", *t.ToHumanString()))
-		default:
-			cfg.IntegrationTimeout = time.Duration(*t.ToMilliseconds(nil)) * time.Millisecond
+		} else {
+			cfg.IntegrationTimeout = time.Duration(ms) * time.Millisecond
 		}
 	}
 	// The engine validates the domain names.
-	if _, err := engine.Analyze(nil, cfg); err != nil {
+	if err := cfg.Validate(); err != nil {
 		errs = append([]error{err}, errs...)
 	}
 	return cfg, errors.Join(errs...)

@@ -93,6 +93,13 @@ type Config struct {
 	IntegrationTimeout time.Duration
 }
 
+// Validate reports every problem with the configuration, joined, or nil:
+// what Analyze and CheckTemplate would fail with.
+func (c Config) Validate() error {
+	_, err := c.internal()
+	return err
+}
+
 func (c Config) internal() (config, error) {
 	var cfg config
 	var errs []error
