@@ -21,24 +21,6 @@ func NewFlagSet(prog, header string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// Parse parses args with fs and returns the positional arguments. Flags may
-// come before or after them ("smoke URL -json"): the flag package alone
-// stops at the first argument that is not a flag. The error is fs.Parse's,
-// flag.ErrHelp for -h.
-func Parse(fs *flag.FlagSet, args []string) ([]string, error) {
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		if fs.NArg() == 0 {
-			return positional, nil
-		}
-		positional = append(positional, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
-}
-
 // Exit statuses the commands share: 0 for success and for -h, 2 for a
 // command line that cannot be used.
 const (
@@ -46,18 +28,25 @@ const (
 	ExitUsage = 2
 )
 
-// ParseArgs is Parse for a command's run function: exit is true when the
-// command is done, with status (ExitOK after -h, ExitUsage after a bad
-// flag, which the flag package has reported).
+// ParseArgs parses args with fs and returns the positional arguments.
+// Flags may come before or after them ("smoke URL -json"): the flag
+// package alone stops at the first argument that is not a flag. exit is
+// true when the command is done, with status: ExitOK after -h, ExitUsage
+// after a bad flag, which the flag package has reported.
 func ParseArgs(fs *flag.FlagSet, args []string) (positional []string, status int, exit bool) {
-	positional, err := Parse(fs, args)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		return nil, ExitOK, true
-	case err != nil:
-		return nil, ExitUsage, true
+	for {
+		err := fs.Parse(args)
+		switch {
+		case errors.Is(err, flag.ErrHelp):
+			return nil, ExitOK, true
+		case err != nil:
+			return nil, ExitUsage, true
+		case fs.NArg() == 0:
+			return positional, 0, false
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
 	}
-	return positional, 0, false
 }
 
 // UsageError writes "prog: message" and how to get help to w, and returns
