@@ -384,152 +384,149 @@ func forwardedValues(fv *cftypes.ForwardedValues) map[string]any {
 	return out
 }
 
-// A policy ID that package pitfalls knows stays an ID: the checks judge
-// managed policies by name. Any other is read and added as a resource the
-// behavior refers to with Ref, so the checks judge it by what it
-// configures (a managed policy pitfalls does not list included).
-
-func (r *reader) cachePolicy(ctx context.Context, id string) (any, error) {
-	if _, managed := pitfalls.PolicyName(pitfalls.CachePolicy, id); managed {
+// policyRef is how a behavior refers to a policy. A policy ID that package
+// pitfalls knows stays an ID: the checks judge managed policies by name.
+// Any other (a managed policy pitfalls does not list included) becomes a
+// Ref to an AWS::CloudFront::<resource>, made once per policy from what
+// read returns (the policy's name and the resource's properties), so the
+// checks judge it by what it configures.
+func (r *reader) policyRef(kind pitfalls.PolicyKind, resource, id string, read func() (name *string, props map[string]any, err error)) (any, error) {
+	if _, managed := pitfalls.PolicyName(kind, id); managed {
 		return id, nil
 	}
-	if logical, done := r.policies["cache "+id]; done {
+	key := string(kind) + " " + id
+	if logical, done := r.policies[key]; done {
 		return ref(logical), nil
 	}
-	out, err := call(ctx, r, callInfo{op: "GetCachePolicy " + id, action: actGetCachePolicy},
-		func(ctx context.Context) (*cloudfront.GetCachePolicyOutput, error) {
-			return r.cf.GetCachePolicy(ctx, &cloudfront.GetCachePolicyInput{Id: aws.String(id)})
-		})
+	name, props, err := read()
 	if err != nil {
 		return nil, err
 	}
-	if out.CachePolicy == nil || out.CachePolicy.CachePolicyConfig == nil {
-		return nil, fmt.Errorf("live: GetCachePolicy %s answered without a CachePolicyConfig", id)
-	}
-	c := out.CachePolicy.CachePolicyConfig
-	cfg := map[string]any{"Name": aws.ToString(c.Name)}
-	setStr(cfg, "Comment", c.Comment)
-	setInt64(cfg, "MinTTL", c.MinTTL)
-	setInt64(cfg, "DefaultTTL", c.DefaultTTL)
-	setInt64(cfg, "MaxTTL", c.MaxTTL)
-	if p := c.ParametersInCacheKeyAndForwardedToOrigin; p != nil {
-		params := map[string]any{
-			"EnableAcceptEncodingGzip":   aws.ToBool(p.EnableAcceptEncodingGzip),
-			"EnableAcceptEncodingBrotli": aws.ToBool(p.EnableAcceptEncodingBrotli),
-		}
-		if h := p.HeadersConfig; h != nil {
-			params["HeadersConfig"] = withItems(map[string]any{"HeaderBehavior": string(h.HeaderBehavior)}, "Headers", headerNames(h.Headers))
-		}
-		if ck := p.CookiesConfig; ck != nil {
-			params["CookiesConfig"] = withItems(map[string]any{"CookieBehavior": string(ck.CookieBehavior)}, "Cookies", cookieNames(ck.Cookies))
-		}
-		if q := p.QueryStringsConfig; q != nil {
-			params["QueryStringsConfig"] = withItems(map[string]any{"QueryStringBehavior": string(q.QueryStringBehavior)}, "QueryStrings", queryNames(q.QueryStrings))
-		}
-		cfg["ParametersInCacheKeyAndForwardedToOrigin"] = params
-	}
-	logical := r.t.add([]string{"CachePolicy", id}, "AWS::CloudFront::CachePolicy",
-		policyName(c.Name, id), map[string]any{"CachePolicyConfig": cfg})
-	r.policies["cache "+id] = logical
+	logical := r.t.add([]string{resource, id}, "AWS::CloudFront::"+resource, policyName(name, id), props)
+	r.policies[key] = logical
 	return ref(logical), nil
+}
+
+func (r *reader) cachePolicy(ctx context.Context, id string) (any, error) {
+	return r.policyRef(pitfalls.CachePolicy, "CachePolicy", id, func() (*string, map[string]any, error) {
+		out, err := call(ctx, r, callInfo{op: "GetCachePolicy " + id, action: actGetCachePolicy},
+			func(ctx context.Context) (*cloudfront.GetCachePolicyOutput, error) {
+				return r.cf.GetCachePolicy(ctx, &cloudfront.GetCachePolicyInput{Id: aws.String(id)})
+			})
+		if err != nil {
+			return nil, nil, err
+		}
+		if out.CachePolicy == nil || out.CachePolicy.CachePolicyConfig == nil {
+			return nil, nil, fmt.Errorf("live: GetCachePolicy %s answered without a CachePolicyConfig", id)
+		}
+		c := out.CachePolicy.CachePolicyConfig
+		cfg := map[string]any{"Name": aws.ToString(c.Name)}
+		setStr(cfg, "Comment", c.Comment)
+		setInt64(cfg, "MinTTL", c.MinTTL)
+		setInt64(cfg, "DefaultTTL", c.DefaultTTL)
+		setInt64(cfg, "MaxTTL", c.MaxTTL)
+		if p := c.ParametersInCacheKeyAndForwardedToOrigin; p != nil {
+			params := map[string]any{
+				"EnableAcceptEncodingGzip":   aws.ToBool(p.EnableAcceptEncodingGzip),
+				"EnableAcceptEncodingBrotli": aws.ToBool(p.EnableAcceptEncodingBrotli),
+			}
+			if h := p.HeadersConfig; h != nil {
+				params["HeadersConfig"] = withItems(map[string]any{"HeaderBehavior": string(h.HeaderBehavior)}, "Headers", headerNames(h.Headers))
+			}
+			if ck := p.CookiesConfig; ck != nil {
+				params["CookiesConfig"] = withItems(map[string]any{"CookieBehavior": string(ck.CookieBehavior)}, "Cookies", cookieNames(ck.Cookies))
+			}
+			if q := p.QueryStringsConfig; q != nil {
+				params["QueryStringsConfig"] = withItems(map[string]any{"QueryStringBehavior": string(q.QueryStringBehavior)}, "QueryStrings", queryNames(q.QueryStrings))
+			}
+			cfg["ParametersInCacheKeyAndForwardedToOrigin"] = params
+		}
+		return c.Name, map[string]any{"CachePolicyConfig": cfg}, nil
+	})
 }
 
 func (r *reader) originRequestPolicy(ctx context.Context, id string) (any, error) {
-	if _, managed := pitfalls.PolicyName(pitfalls.OriginRequestPolicy, id); managed {
-		return id, nil
-	}
-	if logical, done := r.policies["request "+id]; done {
-		return ref(logical), nil
-	}
-	out, err := call(ctx, r, callInfo{op: "GetOriginRequestPolicy " + id, action: actGetOriginRequestPolicy},
-		func(ctx context.Context) (*cloudfront.GetOriginRequestPolicyOutput, error) {
-			return r.cf.GetOriginRequestPolicy(ctx, &cloudfront.GetOriginRequestPolicyInput{Id: aws.String(id)})
-		})
-	if err != nil {
-		return nil, err
-	}
-	if out.OriginRequestPolicy == nil || out.OriginRequestPolicy.OriginRequestPolicyConfig == nil {
-		return nil, fmt.Errorf("live: GetOriginRequestPolicy %s answered without an OriginRequestPolicyConfig", id)
-	}
-	c := out.OriginRequestPolicy.OriginRequestPolicyConfig
-	cfg := map[string]any{"Name": aws.ToString(c.Name)}
-	setStr(cfg, "Comment", c.Comment)
-	if h := c.HeadersConfig; h != nil {
-		cfg["HeadersConfig"] = withItems(map[string]any{"HeaderBehavior": string(h.HeaderBehavior)}, "Headers", headerNames(h.Headers))
-	}
-	if ck := c.CookiesConfig; ck != nil {
-		cfg["CookiesConfig"] = withItems(map[string]any{"CookieBehavior": string(ck.CookieBehavior)}, "Cookies", cookieNames(ck.Cookies))
-	}
-	if q := c.QueryStringsConfig; q != nil {
-		cfg["QueryStringsConfig"] = withItems(map[string]any{"QueryStringBehavior": string(q.QueryStringBehavior)}, "QueryStrings", queryNames(q.QueryStrings))
-	}
-	logical := r.t.add([]string{"OriginRequestPolicy", id}, "AWS::CloudFront::OriginRequestPolicy",
-		policyName(c.Name, id), map[string]any{"OriginRequestPolicyConfig": cfg})
-	r.policies["request "+id] = logical
-	return ref(logical), nil
+	return r.policyRef(pitfalls.OriginRequestPolicy, "OriginRequestPolicy", id, func() (*string, map[string]any, error) {
+		out, err := call(ctx, r, callInfo{op: "GetOriginRequestPolicy " + id, action: actGetOriginRequestPolicy},
+			func(ctx context.Context) (*cloudfront.GetOriginRequestPolicyOutput, error) {
+				return r.cf.GetOriginRequestPolicy(ctx, &cloudfront.GetOriginRequestPolicyInput{Id: aws.String(id)})
+			})
+		if err != nil {
+			return nil, nil, err
+		}
+		if out.OriginRequestPolicy == nil || out.OriginRequestPolicy.OriginRequestPolicyConfig == nil {
+			return nil, nil, fmt.Errorf("live: GetOriginRequestPolicy %s answered without an OriginRequestPolicyConfig", id)
+		}
+		c := out.OriginRequestPolicy.OriginRequestPolicyConfig
+		cfg := map[string]any{"Name": aws.ToString(c.Name)}
+		setStr(cfg, "Comment", c.Comment)
+		if h := c.HeadersConfig; h != nil {
+			cfg["HeadersConfig"] = withItems(map[string]any{"HeaderBehavior": string(h.HeaderBehavior)}, "Headers", headerNames(h.Headers))
+		}
+		if ck := c.CookiesConfig; ck != nil {
+			cfg["CookiesConfig"] = withItems(map[string]any{"CookieBehavior": string(ck.CookieBehavior)}, "Cookies", cookieNames(ck.Cookies))
+		}
+		if q := c.QueryStringsConfig; q != nil {
+			cfg["QueryStringsConfig"] = withItems(map[string]any{"QueryStringBehavior": string(q.QueryStringBehavior)}, "QueryStrings", queryNames(q.QueryStrings))
+		}
+		return c.Name, map[string]any{"OriginRequestPolicyConfig": cfg}, nil
+	})
 }
 
 func (r *reader) responseHeadersPolicy(ctx context.Context, id string) (any, error) {
-	if _, managed := pitfalls.PolicyName(pitfalls.ResponseHeadersPolicy, id); managed {
-		return id, nil
-	}
-	if logical, done := r.policies["headers "+id]; done {
-		return ref(logical), nil
-	}
-	out, err := call(ctx, r, callInfo{op: "GetResponseHeadersPolicy " + id, action: actGetResponseHeadersPolicy},
-		func(ctx context.Context) (*cloudfront.GetResponseHeadersPolicyOutput, error) {
-			return r.cf.GetResponseHeadersPolicy(ctx, &cloudfront.GetResponseHeadersPolicyInput{Id: aws.String(id)})
-		})
-	if err != nil {
-		return nil, err
-	}
-	if out.ResponseHeadersPolicy == nil || out.ResponseHeadersPolicy.ResponseHeadersPolicyConfig == nil {
-		return nil, fmt.Errorf("live: GetResponseHeadersPolicy %s answered without a ResponseHeadersPolicyConfig", id)
-	}
-	c := out.ResponseHeadersPolicy.ResponseHeadersPolicyConfig
-	cfg := map[string]any{"Name": aws.ToString(c.Name)}
-	setStr(cfg, "Comment", c.Comment)
-	if cors := c.CorsConfig; cors != nil {
-		m := map[string]any{
-			"AccessControlAllowCredentials": aws.ToBool(cors.AccessControlAllowCredentials),
-			"OriginOverride":                aws.ToBool(cors.OriginOverride),
+	return r.policyRef(pitfalls.ResponseHeadersPolicy, "ResponseHeadersPolicy", id, func() (*string, map[string]any, error) {
+		out, err := call(ctx, r, callInfo{op: "GetResponseHeadersPolicy " + id, action: actGetResponseHeadersPolicy},
+			func(ctx context.Context) (*cloudfront.GetResponseHeadersPolicyOutput, error) {
+				return r.cf.GetResponseHeadersPolicy(ctx, &cloudfront.GetResponseHeadersPolicyInput{Id: aws.String(id)})
+			})
+		if err != nil {
+			return nil, nil, err
 		}
-		if v := cors.AccessControlAllowHeaders; v != nil {
-			m["AccessControlAllowHeaders"] = map[string]any{"Items": v.Items}
+		if out.ResponseHeadersPolicy == nil || out.ResponseHeadersPolicy.ResponseHeadersPolicyConfig == nil {
+			return nil, nil, fmt.Errorf("live: GetResponseHeadersPolicy %s answered without a ResponseHeadersPolicyConfig", id)
 		}
-		if v := cors.AccessControlAllowMethods; v != nil {
-			m["AccessControlAllowMethods"] = map[string]any{"Items": enums(v.Items)}
+		c := out.ResponseHeadersPolicy.ResponseHeadersPolicyConfig
+		cfg := map[string]any{"Name": aws.ToString(c.Name)}
+		setStr(cfg, "Comment", c.Comment)
+		if cors := c.CorsConfig; cors != nil {
+			m := map[string]any{
+				"AccessControlAllowCredentials": aws.ToBool(cors.AccessControlAllowCredentials),
+				"OriginOverride":                aws.ToBool(cors.OriginOverride),
+			}
+			if v := cors.AccessControlAllowHeaders; v != nil {
+				m["AccessControlAllowHeaders"] = map[string]any{"Items": v.Items}
+			}
+			if v := cors.AccessControlAllowMethods; v != nil {
+				m["AccessControlAllowMethods"] = map[string]any{"Items": enums(v.Items)}
+			}
+			if v := cors.AccessControlAllowOrigins; v != nil {
+				m["AccessControlAllowOrigins"] = map[string]any{"Items": v.Items}
+			}
+			if v := cors.AccessControlExposeHeaders; v != nil && len(v.Items) > 0 {
+				m["AccessControlExposeHeaders"] = map[string]any{"Items": v.Items}
+			}
+			setInt32(m, "AccessControlMaxAgeSec", cors.AccessControlMaxAgeSec)
+			cfg["CorsConfig"] = m
 		}
-		if v := cors.AccessControlAllowOrigins; v != nil {
-			m["AccessControlAllowOrigins"] = map[string]any{"Items": v.Items}
+		if ch := c.CustomHeadersConfig; ch != nil && len(ch.Items) > 0 {
+			var items []any
+			for _, h := range ch.Items {
+				items = append(items, map[string]any{"Header": aws.ToString(h.Header), "Value": aws.ToString(h.Value), "Override": aws.ToBool(h.Override)})
+			}
+			cfg["CustomHeadersConfig"] = map[string]any{"Items": items}
 		}
-		if v := cors.AccessControlExposeHeaders; v != nil && len(v.Items) > 0 {
-			m["AccessControlExposeHeaders"] = map[string]any{"Items": v.Items}
+		if rh := c.RemoveHeadersConfig; rh != nil && len(rh.Items) > 0 {
+			var items []any
+			for _, h := range rh.Items {
+				items = append(items, map[string]any{"Header": aws.ToString(h.Header)})
+			}
+			cfg["RemoveHeadersConfig"] = map[string]any{"Items": items}
 		}
-		setInt32(m, "AccessControlMaxAgeSec", cors.AccessControlMaxAgeSec)
-		cfg["CorsConfig"] = m
-	}
-	if ch := c.CustomHeadersConfig; ch != nil && len(ch.Items) > 0 {
-		var items []any
-		for _, h := range ch.Items {
-			items = append(items, map[string]any{"Header": aws.ToString(h.Header), "Value": aws.ToString(h.Value), "Override": aws.ToBool(h.Override)})
+		if sh := securityHeaders(c.SecurityHeadersConfig); sh != nil {
+			cfg["SecurityHeadersConfig"] = sh
 		}
-		cfg["CustomHeadersConfig"] = map[string]any{"Items": items}
-	}
-	if rh := c.RemoveHeadersConfig; rh != nil && len(rh.Items) > 0 {
-		var items []any
-		for _, h := range rh.Items {
-			items = append(items, map[string]any{"Header": aws.ToString(h.Header)})
-		}
-		cfg["RemoveHeadersConfig"] = map[string]any{"Items": items}
-	}
-	if sh := securityHeaders(c.SecurityHeadersConfig); sh != nil {
-		cfg["SecurityHeadersConfig"] = sh
-	}
-	logical := r.t.add([]string{"ResponseHeadersPolicy", id}, "AWS::CloudFront::ResponseHeadersPolicy",
-		policyName(c.Name, id), map[string]any{"ResponseHeadersPolicyConfig": cfg})
-	r.policies["headers "+id] = logical
-	return ref(logical), nil
+		return c.Name, map[string]any{"ResponseHeadersPolicyConfig": cfg}, nil
+	})
 }
 
 // securityHeaders copies the security headers that are set; none of the
