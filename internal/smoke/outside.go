@@ -246,7 +246,8 @@ func (r *runner) checkHeaders(ctx context.Context) Check {
 		"Authorization": {"Bearer " + auth},
 		probeHeader:     {custom},
 	}
-	resp, err := r.fetch(ctx, http.MethodPost, path, true, []byte(`{"smoke":"`+tok+`"}`), hdr)
+	body := []byte(`{"smoke":"` + tok + `"}`)
+	resp, err := r.fetch(ctx, http.MethodPost, path, true, body, hdr)
 	if err != nil {
 		return netFail(CheckHeaders, http.MethodPost, path, err)
 	}
@@ -257,7 +258,7 @@ func (r *runner) checkHeaders(ctx context.Context) Check {
 		// Content-Type arrived. An echo that names what it received (the
 		// bundled backend's does) shows the rest, asked for as JSON.
 		hdr.Set("Content-Type", "application/json")
-		resp, err = r.fetch(ctx, http.MethodPost, path, true, []byte(`{"smoke":"`+tok+`"}`), hdr)
+		resp, err = r.fetch(ctx, http.MethodPost, path, true, body, hdr)
 		if err != nil {
 			return netFail(CheckHeaders, http.MethodPost, path, err)
 		}
