@@ -22,6 +22,7 @@ package routing
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -147,4 +148,75 @@ func isRoute(uri string) bool {
 	}
 	last := uri[strings.LastIndexByte(uri, '/')+1:]
 	return !strings.Contains(last, ".")
+}
+
+// PublicPath is a path of the API that answers without a signed-in user
+// when the API has an authorizer: either exact ("/api/health": that path
+// only) or a subtree ("/api/public/*": every path under /api/public/, but
+// not /api/public itself, as a CloudFront path pattern would read it).
+// Every public path is under the API prefix.
+type PublicPath struct {
+	// Segments are the path's segments after the leading "/", without the
+	// trailing "*" of a subtree ("api", "public").
+	Segments []string
+	// Subtree is true for a pattern ending in "/*".
+	Subtree bool
+}
+
+// segmentPattern: one path segment of a public path, as in a prefix.
+var segmentPattern = regexp.MustCompile(`^[A-Za-z0-9._~-]+$`)
+
+// ParsePublicPath validates p as a public path under the API prefix
+// prefix and returns it parsed. The error does not name the setting; wrap
+// it, as ValidatePrefix's.
+func ParsePublicPath(prefix, p string) (PublicPath, error) {
+	var pp PublicPath
+	path := p
+	if rest, ok := strings.CutSuffix(p, "/*"); ok {
+		pp.Subtree, path = true, rest
+	}
+	switch {
+	case !strings.HasPrefix(path, prefix+"/"):
+		return pp, fmt.Errorf(`it is not under the API prefix %q: only API paths need a public exception; for example %q or %q`, prefix, prefix+"/health", prefix+"/public/*")
+	case strings.Contains(path, "*"):
+		return pp, errors.New(`"*" may only end a path, after "/" (a subtree such as "/api/public/*")`)
+	}
+	pp.Segments = strings.Split(strings.TrimPrefix(path, "/"), "/")
+	for _, s := range pp.Segments {
+		if !segmentPattern.MatchString(s) || s == "." || s == ".." {
+			return pp, errors.New(`its segments may use letters, digits and . _ ~ - only, with no empty segment, no trailing "/" and no path parameters; for example "/api/health"`)
+		}
+	}
+	return pp, nil
+}
+
+// String returns the pattern as it was written.
+func (pp PublicPath) String() string {
+	s := "/" + strings.Join(pp.Segments, "/")
+	if pp.Subtree {
+		s += "/*"
+	}
+	return s
+}
+
+// Matches reports whether a request for path (without the query string)
+// is public under pp. Like CloudFront path patterns and API Gateway
+// resources, the comparison is case-sensitive.
+func (pp PublicPath) Matches(path string) bool {
+	base := pp.String()
+	if pp.Subtree {
+		base = strings.TrimSuffix(base, "*")
+		return strings.HasPrefix(path, base) && len(path) > len(base)
+	}
+	return path == base
+}
+
+// IsPublic reports whether any of the public paths matches path.
+func IsPublic(public []PublicPath, path string) bool {
+	for _, pp := range public {
+		if pp.Matches(path) {
+			return true
+		}
+	}
+	return false
 }

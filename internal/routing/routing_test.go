@@ -81,3 +81,34 @@ func TestConstants(t *testing.T) {
 func TestCopiesAgree(t *testing.T) {
 	assert.Equal(t, routing.DefaultPrefix, apihandler.DefaultPrefix)
 }
+
+func TestPublicPaths(t *testing.T) {
+	health, err := routing.ParsePublicPath("/api", "/api/health")
+	require.NoError(t, err)
+	sub, err := routing.ParsePublicPath("/api", "/api/public/*")
+	require.NoError(t, err)
+	require.Equal(t, []string{"api", "public"}, sub.Segments)
+	require.True(t, sub.Subtree)
+	require.Equal(t, "/api/public/*", sub.String())
+	public := []routing.PublicPath{health, sub}
+	for path, want := range map[string]bool{
+		"/api/health":           true,
+		"/api/health/":          false, // another path: API Gateway and the backend see it as such
+		"/api/healthz":          false,
+		"/api/Health":           false,
+		"/api/public/a":         true,
+		"/api/public/a/b.json":  true,
+		"/api/public/":          false, // nothing under it
+		"/api/public":           false, // the subtree, not its root
+		"/api/publicity/a":      false,
+		"/api/me":               false,
+		"/other/api/public/x":   false,
+		"/api/items/api/health": false,
+	} {
+		assert.Equal(t, want, routing.IsPublic(public, path), path)
+	}
+	for _, bad := range []string{"/health", "/api", "/api/", "/api/*", "/api/public/", "/api/pub*", "/api/*/x", "/api/{id}", "/api//x", "/api/../x", "api/health", "/apix/health"} {
+		_, err := routing.ParsePublicPath("/api", bad)
+		assert.Error(t, err, bad)
+	}
+}
