@@ -213,7 +213,77 @@ const (
 	ConfigApiBase = "apiBase"
 	// ConfigSiteURL is the site's own URL.
 	ConfigSiteURL = "siteUrl"
+	// ConfigAuth is what the SPA needs to sign its users in (AuthConfig),
+	// written when the API has an authorizer.
+	ConfigAuth = "auth"
 )
+
+// Auth types of AuthConfig.Type.
+const (
+	// AuthCognito: a Cognito user pool authorizer; the SPA signs in with
+	// the authorization code flow and PKCE at the hosted UI (or, in the
+	// preview, at its local issuer) and sends the ID token.
+	AuthCognito = "cognito"
+	// AuthLambda: a Lambda authorizer; how the SPA gets its token is the
+	// application's.
+	AuthLambda = "lambda"
+)
+
+// AuthConfig is config.json's "auth" object: public values only, never a
+// secret. The construct fills the Cognito fields with values the deploy
+// resolves; the preview fills them with its local issuer's.
+type AuthConfig struct {
+	// Type is AuthCognito or AuthLambda.
+	Type string `json:"type"`
+	// Issuer is the ID token's "iss": https://cognito-idp.<region>.amazonaws.com/<userPoolId>.
+	Issuer string `json:"issuer,omitempty"`
+	// UserPoolId is the Cognito user pool's ID.
+	UserPoolId string `json:"userPoolId,omitempty"`
+	// ClientId is the public app client's ID (it has no secret).
+	ClientId string `json:"clientId,omitempty"`
+	// Domain is the hosted UI's base URL, https://<prefix>.auth.<region>.amazoncognito.com.
+	Domain string `json:"domain,omitempty"`
+	// AuthorizeUrl, TokenUrl and LogoutUrl are the hosted UI's endpoints
+	// (Domain + /oauth2/authorize, /oauth2/token, /logout).
+	AuthorizeUrl string `json:"authorizeUrl,omitempty"`
+	TokenUrl     string `json:"tokenUrl,omitempty"`
+	LogoutUrl    string `json:"logoutUrl,omitempty"`
+	// RedirectUri is the sign-in callback and sign-out target on the
+	// site's own URL (siteUrl + "/"). A page served from another allowed
+	// origin (a custom domain, a dev server) uses the same path on its own
+	// origin; the app client allows each of them.
+	RedirectUri string `json:"redirectUri,omitempty"`
+	// Scopes are the OAuth scopes to ask for.
+	Scopes []string `json:"scopes,omitempty"`
+	// PublicPaths are the API paths that answer without a token
+	// (routing.ParsePublicPath syntax).
+	PublicPaths []string `json:"publicPaths"`
+}
+
+// Map returns a as config.json's "auth" value, with the same keys as its
+// JSON encoding; string fields may hold tokens.
+func (a AuthConfig) Map() map[string]any {
+	m := map[string]any{"type": a.Type, "publicPaths": nonNil(a.PublicPaths)}
+	for k, v := range map[string]string{
+		"issuer": a.Issuer, "userPoolId": a.UserPoolId, "clientId": a.ClientId, "domain": a.Domain,
+		"authorizeUrl": a.AuthorizeUrl, "tokenUrl": a.TokenUrl, "logoutUrl": a.LogoutUrl, "redirectUri": a.RedirectUri,
+	} {
+		if v != "" {
+			m[k] = v
+		}
+	}
+	if len(a.Scopes) > 0 {
+		m["scopes"] = a.Scopes
+	}
+	return m
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
 
 // Config returns the body of /config.json: the keys of runtime (the
 // construct's Frontend.RuntimeConfig), then apiBase, the API prefix, and

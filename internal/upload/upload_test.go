@@ -123,3 +123,22 @@ func TestConfig(t *testing.T) {
 	slices.Sort(keys)
 	assert.Equal(t, []string{upload.ConfigApiBase, upload.ConfigSiteURL}, keys)
 }
+
+// The map the construct writes and the JSON the preview writes are the
+// same object.
+func TestAuthConfigMapIsItsJSON(t *testing.T) {
+	for _, a := range []upload.AuthConfig{
+		{Type: upload.AuthLambda},
+		{
+			Type: upload.AuthCognito, Issuer: "https://cognito-idp.ap-southeast-2.amazonaws.com/ap-southeast-2_Ab", UserPoolId: "ap-southeast-2_Ab",
+			ClientId: "c", Domain: "https://p.auth.ap-southeast-2.amazoncognito.com", AuthorizeUrl: "a", TokenUrl: "t", LogoutUrl: "l",
+			RedirectUri: "https://d.cloudfront.net/", Scopes: []string{"openid", "email"}, PublicPaths: []string{"/api/health"},
+		},
+	} {
+		viaJSON, err := json.Marshal(a)
+		require.NoError(t, err)
+		viaMap, err := json.Marshal(a.Map())
+		require.NoError(t, err)
+		require.JSONEq(t, string(viaJSON), string(viaMap))
+	}
+}
