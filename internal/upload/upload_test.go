@@ -124,21 +124,23 @@ func TestConfig(t *testing.T) {
 	assert.Equal(t, []string{upload.ConfigApiBase, upload.ConfigSiteURL}, keys)
 }
 
-// The map the construct writes and the JSON the preview writes are the
-// same object.
+// Map writes the keys of AuthConfig's JSON encoding, so that the construct
+// (which needs a map to carry deploy-time values) and the preview (which
+// writes Map too) agree with the type's documentation; publicPaths is
+// always a list.
 func TestAuthConfigMapIsItsJSON(t *testing.T) {
-	for _, a := range []upload.AuthConfig{
-		{Type: upload.AuthLambda},
-		{
-			Type: upload.AuthCognito, Issuer: "https://cognito-idp.ap-southeast-2.amazonaws.com/ap-southeast-2_Ab", UserPoolId: "ap-southeast-2_Ab",
-			ClientId: "c", Domain: "https://p.auth.ap-southeast-2.amazoncognito.com", AuthorizeUrl: "a", TokenUrl: "t", LogoutUrl: "l",
-			RedirectUri: "https://d.cloudfront.net/", Scopes: []string{"openid", "email"}, PublicPaths: []string{"/api/health"},
-		},
-	} {
-		viaJSON, err := json.Marshal(a)
-		require.NoError(t, err)
-		viaMap, err := json.Marshal(a.Map())
-		require.NoError(t, err)
-		require.JSONEq(t, string(viaJSON), string(viaMap))
+	full := upload.AuthConfig{
+		Type: upload.AuthCognito, Issuer: "https://cognito-idp.ap-southeast-2.amazonaws.com/ap-southeast-2_Ab", UserPoolId: "ap-southeast-2_Ab",
+		ClientId: "c", Domain: "https://p.auth.ap-southeast-2.amazoncognito.com", AuthorizeUrl: "a", TokenUrl: "t", LogoutUrl: "l",
+		RedirectUri: "https://d.cloudfront.net/", Scopes: []string{"openid", "email"}, PublicPaths: []string{"/api/health"},
 	}
+	viaJSON, err := json.Marshal(full)
+	require.NoError(t, err)
+	viaMap, err := json.Marshal(full.Map())
+	require.NoError(t, err)
+	require.JSONEq(t, string(viaJSON), string(viaMap))
+
+	lambda, err := json.Marshal(upload.AuthConfig{Type: upload.AuthLambda}.Map())
+	require.NoError(t, err)
+	require.JSONEq(t, `{"type": "lambda", "publicPaths": []}`, string(lambda))
 }
