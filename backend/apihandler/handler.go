@@ -12,6 +12,15 @@
 //	GET|HEAD /health  200 {"status":"ok","time":"<RFC 3339, UTC>"}
 //	POST     /echo    200 {"echo":<request JSON>,"method":"POST","path":"...","viewerIp":"...",
 //	                       "received":{"headers":[<names>],"query":{...}}}
+//	GET      /me      200 {"claims":{...}}: the caller the API's authorizer verified
+//	                  401 {"message":"..."} when no authorizer verified a caller
+//
+// /me is meant to sit behind the API's authorizer (it is not a public
+// path). With a Cognito user pool authorizer, API Gateway passes the ID
+// token's verified claims in requestContext.authorizer.claims (each value a
+// string); with a Lambda authorizer, requestContext.authorizer holds its
+// principalId and context. /me returns those, and only those: never
+// requestContext.identity, which holds the origin-verify key.
 //
 // Every response, including errors, is JSON with the headers
 // "Content-Type: application/json; charset=utf-8" and "Cache-Control: no-store".
@@ -110,6 +119,10 @@ var routes = map[string]route{
 	"/echo": {
 		allow:  []string{http.MethodPost},
 		handle: (*Handler).echo,
+	},
+	"/me": {
+		allow:  []string{http.MethodGet},
+		handle: (*Handler).me,
 	},
 }
 
@@ -292,6 +305,37 @@ func (h *Handler) echo(req events.APIGatewayProxyRequest) events.APIGatewayProxy
 		ViewerIP: ViewerIP(req),
 		Received: receivedOf(req),
 	})
+}
+
+// me returns the caller that the API's authorizer verified. The claims of
+// a Cognito authorizer are under "claims"; a Lambda authorizer's entries
+// (principalId and the context it returned) are the authorizer map itself,
+// without integrationLatency, which API Gateway adds and which says nothing
+// about the caller. A Lambda authorizer may name a context key "claims":
+// only a map there is Cognito's.
+func (h *Handler) me(req events.APIGatewayProxyRequest) events.APIGatewayProxyResponse {
+	auth := req.RequestContext.Authorizer
+	claims, ok := auth["claims"].(map[string]any)
+	if !ok {
+		claims = make(map[string]any, len(auth))
+		for k, v := range auth {
+			if k != "integrationLatency" && v != nil {
+				claims[k] = v
+			}
+		}
+	}
+	if len(claims) == 0 {
+		// Not a 200 with empty claims: a caller that reached this route
+		// unverified means the route is public or the authorizer is
+		// missing, and the client must not take it for a signed-in user.
+		return respond(http.StatusUnauthorized, struct {
+			Message string `json:"message"`
+		}{Message: "no verified caller: " + req.HTTPMethod + " " + req.Path +
+			" reached the handler without an authorizer's claims; it must sit behind the API's authorizer, not on a public path"})
+	}
+	return respond(http.StatusOK, struct {
+		Claims map[string]any `json:"claims"`
+	}{Claims: claims})
 }
 
 // received says what reached the backend besides the body: the names of

@@ -359,3 +359,77 @@ func TestRequestLog(t *testing.T) {
 	require.NotContains(t, out.String(), key)
 	require.True(t, strings.HasSuffix(out.String(), "}\n"), "one line per request")
 }
+
+// TestMe: GET /me returns the verified caller as API Gateway hands it
+// over, from events decoded as Lambda decodes them, and refuses a caller
+// that no authorizer verified.
+func TestMe(t *testing.T) {
+	h := &apihandler.Handler{Now: func() time.Time { return fixedNow }}
+	decode := func(ev string) events.APIGatewayProxyRequest {
+		t.Helper()
+		var req events.APIGatewayProxyRequest
+		require.NoError(t, json.Unmarshal([]byte(ev), &req))
+		return req
+	}
+	serve := func(req events.APIGatewayProxyRequest) events.APIGatewayProxyResponse {
+		t.Helper()
+		resp, err := h.Handle(context.Background(), req)
+		require.NoError(t, err)
+		requireCommonHeaders(t, resp)
+		return resp
+	}
+
+	t.Run("Cognito claims", func(t *testing.T) {
+		resp := serve(decode(`{"httpMethod":"GET","path":"/api/me","requestContext":{
+			"identity":{"apiKey":"origin-secret","sourceIp":"192.0.2.1"},
+			"authorizer":{"claims":{"sub":"5f1c","email":"jane@example.com","token_use":"id",
+				"exp":"Mon May 06 08:08:07 UTC 2024","cognito:username":"jane"}}}}`))
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		require.JSONEq(t, `{"claims":{"sub":"5f1c","email":"jane@example.com","token_use":"id",
+			"exp":"Mon May 06 08:08:07 UTC 2024","cognito:username":"jane"}}`, resp.Body)
+		require.NotContains(t, resp.Body, "origin-secret", "requestContext.identity holds the origin-verify key")
+	})
+
+	t.Run("Lambda authorizer context", func(t *testing.T) {
+		resp := serve(decode(`{"httpMethod":"GET","path":"/api/me/","requestContext":{
+			"authorizer":{"principalId":"user-42","tenant":"acme","admin":false,"integrationLatency":12}}}`))
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		require.JSONEq(t, `{"claims":{"principalId":"user-42","tenant":"acme","admin":false}}`, resp.Body)
+
+		// A Lambda authorizer's context key named "claims" is a string,
+		// not Cognito's map: it is one entry among the others.
+		resp = serve(decode(`{"httpMethod":"GET","path":"/api/me","requestContext":{
+			"authorizer":{"principalId":"p","claims":"none"}}}`))
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		require.JSONEq(t, `{"claims":{"principalId":"p","claims":"none"}}`, resp.Body)
+	})
+
+	for name, ev := range map[string]string{
+		"no authorizer":           `{"httpMethod":"GET","path":"/api/me","requestContext":{}}`,
+		"null authorizer":         `{"httpMethod":"GET","path":"/api/me","requestContext":{"authorizer":null}}`,
+		"empty Cognito claims":    `{"httpMethod":"GET","path":"/api/me","requestContext":{"authorizer":{"claims":{}}}}`,
+		"only integrationLatency": `{"httpMethod":"GET","path":"/api/me","requestContext":{"authorizer":{"integrationLatency":0}}}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			resp := serve(decode(ev))
+			require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+			var body map[string]string
+			require.NoError(t, json.Unmarshal([]byte(resp.Body), &body))
+			require.Contains(t, body["message"], "no verified caller")
+			require.Contains(t, body["message"], "authorizer")
+			require.Len(t, body, 1, "only a message: %s", resp.Body)
+		})
+	}
+
+	t.Run("methods", func(t *testing.T) {
+		for _, m := range []string{"POST", "PUT", "DELETE", "HEAD"} {
+			resp := serve(events.APIGatewayProxyRequest{HTTPMethod: m, Path: "/api/me",
+				RequestContext: events.APIGatewayProxyRequestContext{Authorizer: map[string]any{"principalId": "p"}}})
+			require.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode, m)
+			require.Equal(t, "GET, OPTIONS", resp.Headers["Allow"], m)
+		}
+		resp := serve(events.APIGatewayProxyRequest{HTTPMethod: "OPTIONS", Path: "/api/me"})
+		require.Equal(t, http.StatusNoContent, resp.StatusCode, "a preflight has no token and must not be refused")
+		require.Equal(t, "GET, OPTIONS", resp.Headers["Allow"])
+	})
+}
