@@ -7,10 +7,19 @@
 // /config.json is generated with the body the deployment writes: with
 // -env naming an environment of cdk.json, its "environment" and
 // frontendConfig, as the app builds it (only siteUrl is the preview's
-// own), and -dir defaults to that environment's webDir.
+// own), and -dir defaults to that environment's webDir. The environment's
+// corsAllowOrigins get CORS headers on API responses, as from CloudFront.
+//
+// An environment whose "auth" has "cognito" gets a local issuer in the
+// preview (internal/preview.AuthOptions): a sign-in page that stands in
+// for Cognito's hosted UI (it is not Cognito; one test user, no password),
+// and an authorizer that asks for its ID token on every API request but
+// OPTIONS and auth.publicPaths. -auth=false turns both off. An environment
+// with a Lambda authorizer needs -auth=false: the preview cannot run it.
 //
 //	go run ./cmd/preview                      # http://127.0.0.1:8080, ./web
 //	go run ./cmd/preview -dir frontend/dist -env dev
+//	go run ./cmd/preview -env dev -auth=false # no sign-in, no authorizer
 //
 // It is for local development only: it listens on loopback by default and
 // has no TLS.
@@ -67,6 +76,10 @@ func run(args []string) error {
 	}()
 
 	log.Printf("serving %s at %s (API under %s/, environment %q); Ctrl-C stops", opts.Dir, opts.SiteURL, opts.ApiPrefix, opts.Env)
+	if opts.Auth != nil {
+		log.Printf("sign-in: local issuer at %s%s (stands in for Cognito's hosted UI; signs in %s); public API paths: %q; -auth=false turns it off",
+			opts.SiteURL, preview.AuthPath, preview.DefaultTestUser.Email, opts.Auth.PublicPaths)
+	}
 	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
@@ -83,6 +96,7 @@ func parse(args []string) (preview.Options, string, error) {
 	env := fs.String("env", localEnv, `environment: "environment" in /config.json; an environment of -cdk-json also adds its frontendConfig and sets the default -dir`)
 	cdkJSON := fs.String("cdk-json", "cdk.json", "the app's cdk.json, read for -env")
 	csp := fs.String("csp", "", `Content-Security-Policy for static responses, e.g. "default-src 'self'" (default none)`)
+	auth := fs.Bool("auth", true, "with an -env whose auth has cognito: sign in at a local issuer that stands in for Cognito's hosted UI, and require its ID token on the API but for OPTIONS and auth.publicPaths; false turns both off")
 	if err := fs.Parse(args); err != nil {
 		return preview.Options{}, "", err
 	}
@@ -96,12 +110,21 @@ func parse(args []string) (preview.Options, string, error) {
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 
 	var runtime map[string]any
+	var origins []string
+	var authOpts *preview.AuthOptions
 	if *env != localEnv {
 		e, err := preview.LoadEnvironment(*cdkJSON, *env)
 		if err != nil {
 			return preview.Options{}, "", fmt.Errorf("-env %q: %w (use -env %s for none)", *env, err, localEnv)
 		}
 		runtime = e.FrontendConfig
+		origins = e.CorsAllowOrigins
+		if e.Auth != nil && *auth {
+			if !e.Auth.Cognito {
+				return preview.Options{}, "", fmt.Errorf("-env %q: its auth is not a Cognito authorizer, and the preview cannot run a Lambda authorizer; use -auth=false to preview the API without one", *env)
+			}
+			authOpts = &preview.AuthOptions{PublicPaths: e.Auth.PublicPaths}
+		}
 		// The folder the environment uploads, relative to the app's root,
 		// where cdk.json is; web/ when it names none, as in the app. An
 		// environment that uploads nothing ("") keeps the default.
@@ -122,6 +145,8 @@ func parse(args []string) (preview.Options, string, error) {
 		Env:                   *env,
 		RuntimeConfig:         runtime,
 		ContentSecurityPolicy: *csp,
+		CorsAllowOrigins:      origins,
+		Auth:                  authOpts,
 	}
 	if err := opts.Validate(); err != nil {
 		return preview.Options{}, "", err

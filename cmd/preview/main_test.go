@@ -77,3 +77,44 @@ func TestDisplayHost(t *testing.T) {
 	assert.Equal(t, "localhost:9000", displayHost(&net.TCPAddr{IP: net.IPv6unspecified, Port: 9000}))
 	assert.Equal(t, "[::1]:9000", displayHost(&net.TCPAddr{IP: net.IPv6loopback, Port: 9000}))
 }
+
+// TestAuthFromCdkJSON: an environment whose auth has cognito gets the
+// local issuer with its public paths, and its CORS origins; -auth=false
+// turns the issuer off; a Lambda authorizer cannot be previewed.
+func TestAuthFromCdkJSON(t *testing.T) {
+	root := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "web"), 0o755))
+	cdkJSON := filepath.Join(root, "cdk.json")
+	require.NoError(t, os.WriteFile(cdkJSON, []byte(`{"context": {"staticsite": {"environments": {
+		"dev": {"corsAllowOrigins": ["http://localhost:5173"], "auth": {"publicPaths": ["/api/health", "/api/public/*"], "cognito": {"selfSignUp": true}}},
+		"lambda": {"auth": {"lambda": {"functionArn": "arn:aws:lambda:ap-southeast-2:111111111111:function:authz"}}},
+		"open": {}
+	}}}}`), 0o644))
+
+	opts, _, err := parse([]string{"-cdk-json", cdkJSON, "-env", "dev"})
+	require.NoError(t, err)
+	require.NotNil(t, opts.Auth, "auth.cognito turns the local issuer on")
+	assert.Equal(t, []string{"/api/health", "/api/public/*"}, opts.Auth.PublicPaths)
+	assert.Equal(t, []string{"http://localhost:5173"}, opts.CorsAllowOrigins)
+
+	opts, _, err = parse([]string{"-cdk-json", cdkJSON, "-env", "dev", "-auth=false"})
+	require.NoError(t, err)
+	assert.Nil(t, opts.Auth)
+	assert.Equal(t, []string{"http://localhost:5173"}, opts.CorsAllowOrigins, "-auth=false keeps CORS")
+
+	opts, _, err = parse([]string{"-cdk-json", cdkJSON, "-env", "open"})
+	require.NoError(t, err)
+	assert.Nil(t, opts.Auth)
+	assert.Nil(t, opts.CorsAllowOrigins)
+
+	_, _, err = parse([]string{"-cdk-json", cdkJSON, "-env", "lambda"})
+	assert.ErrorContains(t, err, "-auth=false")
+	opts, _, err = parse([]string{"-cdk-json", cdkJSON, "-env", "lambda", "-auth=false"})
+	require.NoError(t, err)
+	assert.Nil(t, opts.Auth)
+
+	// A public path outside the API prefix is refused, as the construct
+	// refuses it.
+	_, _, err = parse([]string{"-cdk-json", cdkJSON, "-env", "dev", "-api-prefix", "/v1"})
+	assert.ErrorContains(t, err, `Auth.PublicPaths: "/api/health"`)
+}

@@ -48,6 +48,18 @@ func (s *server) serveAPI(w http.ResponseWriter, r *http.Request) {
 
 	ev := s.event(r, body, time.Now())
 	w.Header().Set("X-Amzn-Requestid", ev.RequestContext.RequestID)
+	if s.auth != nil {
+		// The authorizer runs before the integration: a refused request
+		// never reaches the handler.
+		claims, refused := s.auth.authorizer(r, s.origin(r))
+		if refused != "" {
+			unauthorized(w, refused)
+			return
+		}
+		if claims != nil {
+			ev.RequestContext.Authorizer = map[string]any{"claims": claims}
+		}
+	}
 
 	ctx, cancel := context.WithTimeout(r.Context(), integrationTimeout)
 	defer cancel()

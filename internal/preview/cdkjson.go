@@ -29,6 +29,23 @@ type Environment struct {
 	// cdk.json; nil when cdk.json does not set it (the app then uploads
 	// web/), "" when the environment uploads nothing.
 	WebDir *string
+	// CorsAllowOrigins is the environment's corsAllowOrigins
+	// (Options.CorsAllowOrigins).
+	CorsAllowOrigins []string
+	// Auth is the environment's "auth", nil when it has none.
+	Auth *EnvironmentAuth
+}
+
+// EnvironmentAuth is what the preview takes from an environment's "auth":
+// which authorizer it has and its public paths. The rest (the pool, the
+// Lambda function) is the deployment's; the preview stands in for Cognito
+// with its local issuer and cannot run a Lambda authorizer.
+type EnvironmentAuth struct {
+	// Cognito is true when "auth" has a "cognito" object: a Cognito user
+	// pool authorizer.
+	Cognito bool
+	// PublicPaths is "auth.publicPaths" (AuthOptions.PublicPaths).
+	PublicPaths []string
 }
 
 // LoadEnvironment reads environment env from the cdk.json file at path,
@@ -47,8 +64,13 @@ func LoadEnvironment(path, env string) (Environment, error) {
 	}
 	var app struct {
 		Environments map[string]struct {
-			WebDir         *string        `json:"webDir"`
-			FrontendConfig map[string]any `json:"frontendConfig"`
+			WebDir           *string        `json:"webDir"`
+			FrontendConfig   map[string]any `json:"frontendConfig"`
+			CorsAllowOrigins []string       `json:"corsAllowOrigins"`
+			Auth             *struct {
+				PublicPaths []string        `json:"publicPaths"`
+				Cognito     json.RawMessage `json:"cognito"`
+			} `json:"auth"`
 		} `json:"environments"`
 	}
 	if c, ok := file.Context[contextKey]; !ok {
@@ -61,5 +83,10 @@ func LoadEnvironment(path, env string) (Environment, error) {
 		names := slices.Sorted(maps.Keys(app.Environments))
 		return Environment{}, fmt.Errorf("unknown environment %q: %s knows %s (context.%s.environments)", env, path, strings.Join(names, ", "), contextKey)
 	}
-	return Environment{Name: env, FrontendConfig: e.FrontendConfig, WebDir: e.WebDir}, nil
+	out := Environment{Name: env, FrontendConfig: e.FrontendConfig, WebDir: e.WebDir, CorsAllowOrigins: e.CorsAllowOrigins}
+	if e.Auth != nil {
+		c := strings.TrimSpace(string(e.Auth.Cognito))
+		out.Auth = &EnvironmentAuth{Cognito: strings.HasPrefix(c, "{"), PublicPaths: e.Auth.PublicPaths}
+	}
+	return out, nil
 }

@@ -15,9 +15,16 @@
 //     mimetypes table);
 //   - /config.json is generated with the body the deployment writes
 //     (upload.Config), from Env and RuntimeConfig; only siteUrl differs:
-//     it is the preview's own origin.
+//     it is the preview's own origin;
+//   - API responses get the CORS headers of the distribution's response
+//     headers policy for CorsAllowOrigins, gateway errors included;
+//   - with Auth, a local issuer under AuthPath stands in for Cognito's
+//     hosted UI (it is not Cognito) and every API request but OPTIONS and
+//     Auth.PublicPaths needs its ID token, checked as the construct's
+//     Cognito authorizer checks it; the verified claims reach the handler
+//     in requestContext.authorizer.claims, and config.json gets "auth".
 //
-// It is a development server: no TLS, no caching, no compression.
+// It is a development server: no TLS, no caching.
 //
 //	h := preview.New(preview.Options{Dir: "web"})
 //	http.ListenAndServe("127.0.0.1:8080", h)
@@ -30,6 +37,7 @@ import (
 	"maps"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -86,6 +94,20 @@ type Options struct {
 	// Handler serves the API.
 	// Default: apihandler.Handle.
 	Handler HandlerFunc
+
+	// CorsAllowOrigins are the other origins allowed to call the API from
+	// a browser (a dev server such as "http://localhost:5173"), like the
+	// construct's Cors.AllowOrigins: their API responses, errors included,
+	// carry Access-Control-Allow-Origin, and their preflights the
+	// construct's default methods, headers and max-age. With Auth they may
+	// also sign in (their "/" is a callback URL).
+	// Default: none; the site's own calls are same-origin.
+	CorsAllowOrigins []string
+
+	// Auth turns on the local issuer and the authorizer in front of the
+	// API (AuthOptions).
+	// Default: nil, no authorizer.
+	Auth *AuthOptions
 }
 
 // server is the http.Handler returned by New.
@@ -98,12 +120,15 @@ type server struct {
 	stage   string
 	csp     string
 	handler HandlerFunc
+	origins []string // CorsAllowOrigins
+	auth    *issuer  // nil without Options.Auth
 }
 
 // Validate reports what New would panic with, or nil: an ApiPrefix the
 // construct would refuse, a Dir that is not a folder, a bundler manifest
-// in it that the upload could not read, or a RuntimeConfig that sets
-// apiBase or siteUrl.
+// in it that the upload could not read, a RuntimeConfig that sets
+// apiBase or siteUrl (or auth, with Auth), CorsAllowOrigins that are not
+// origins, or Auth.PublicPaths outside the API prefix.
 func (o Options) Validate() error {
 	var errs []error
 	if p := or(o.ApiPrefix, routing.DefaultPrefix); routing.ValidatePrefix(p) != nil {
@@ -115,11 +140,17 @@ func (o Options) Validate() error {
 	} else if _, err := upload.HashedFiles(dir); err != nil {
 		errs = append(errs, fmt.Errorf("site folder %q: %w", dir, err))
 	}
-	for _, k := range []string{upload.ConfigApiBase, upload.ConfigSiteURL} {
+	reserved := []string{upload.ConfigApiBase, upload.ConfigSiteURL}
+	if o.Auth != nil {
+		reserved = append(reserved, upload.ConfigAuth)
+		errs = append(errs, o.Auth.validate(or(o.ApiPrefix, routing.DefaultPrefix))...)
+	}
+	for _, k := range reserved {
 		if _, ok := o.RuntimeConfig[k]; ok {
 			errs = append(errs, fmt.Errorf("RuntimeConfig must not set %q: the preview writes it, as the construct does", k))
 		}
 	}
+	errs = append(errs, validateOrigins(o.CorsAllowOrigins)...)
 	return errors.Join(errs...)
 }
 
@@ -138,6 +169,10 @@ func New(opts Options) http.Handler {
 		stage:   or(opts.Stage, "local"),
 		csp:     opts.ContentSecurityPolicy,
 		handler: opts.Handler,
+		origins: slices.Clone(opts.CorsAllowOrigins),
+	}
+	if opts.Auth != nil {
+		s.auth = newIssuer(*opts.Auth, s.prefix, s.origins)
 	}
 	maps.Copy(s.runtime, opts.RuntimeConfig)
 	if s.handler == nil {
@@ -152,12 +187,28 @@ func New(opts Options) http.Handler {
 }
 
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.auth != nil && (r.URL.Path == AuthPath || strings.HasPrefix(r.URL.Path, AuthPath+"/")) {
+		s.auth.serve(w, r, s.origin(r))
+		return
+	}
 	target, objectPath := routing.Route(r.URL.Path, s.prefix)
 	if target == routing.API {
-		s.serveAPI(w, r)
+		s.serveAPI(withCors(w, r, s.origins), r)
 		return
 	}
 	s.serveStatic(w, r, objectPath)
+}
+
+// origin is the site's own URL: SiteURL, else the request's origin.
+func (s *server) origin(r *http.Request) string {
+	if s.siteURL != "" {
+		return s.siteURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }
 
 func or(v, def string) string {

@@ -73,15 +73,12 @@ func (s *server) serveStatic(w http.ResponseWriter, r *http.Request, objectPath 
 // for siteUrl, which is the preview's own. apiBase is relative on purpose
 // (pitfall absolute-base-url).
 func (s *server) serveConfig(w http.ResponseWriter, r *http.Request) {
-	siteURL := s.siteURL
-	if siteURL == "" {
-		scheme := "http"
-		if r.TLS != nil {
-			scheme = "https"
-		}
-		siteURL = scheme + "://" + r.Host
+	siteURL := s.origin(r)
+	config := upload.Config(s.runtime, s.prefix, siteURL)
+	if s.auth != nil {
+		config[upload.ConfigAuth] = s.auth.config(siteURL)
 	}
-	b, err := json.MarshalIndent(upload.Config(s.runtime, s.prefix, siteURL), "", "  ")
+	b, err := json.MarshalIndent(config, "", "  ")
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return

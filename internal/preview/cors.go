@@ -1,0 +1,115 @@
+package preview
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/one-origin/staticsitewithapi/internal/routing"
+)
+
+// The construct's CORS defaults (staticsite.CorsOptions), which the
+// distribution's API response headers policy answers preflights with. The
+// construct package links aws-cdk-lib, so they are repeated here; keep
+// them equal.
+var (
+	corsAllowMethods = strings.Join(routing.AllMethods, ", ")
+	corsAllowHeaders = "Content-Type, Authorization, X-Requested-With"
+	corsMaxAge       = "600" // 10 minutes
+)
+
+// corsResponseHeaders are the headers the response headers policy owns:
+// it overrides the backend's, so the preview drops any the handler sets.
+var corsResponseHeaders = []string{
+	"Access-Control-Allow-Origin",
+	"Access-Control-Allow-Credentials",
+	"Access-Control-Allow-Methods",
+	"Access-Control-Allow-Headers",
+	"Access-Control-Expose-Headers",
+	"Access-Control-Max-Age",
+}
+
+// validateOrigins checks CorsAllowOrigins as the construct checks
+// Cors.AllowOrigins: "*" alone, or scheme://host[:port] entries.
+func validateOrigins(origins []string) []error {
+	var errs []error
+	for _, o := range origins {
+		if o == "*" {
+			if len(origins) > 1 {
+				errs = append(errs, errors.New(`CorsAllowOrigins: "*" already allows every origin; make it the only entry or list origins without it`))
+			}
+			continue
+		}
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf(`CorsAllowOrigins: %q is not an origin; write scheme://host[:port], for example "http://localhost:5173"`, o))
+		} else if o != u.Scheme+"://"+u.Host {
+			errs = append(errs, fmt.Errorf("CorsAllowOrigins: %q must be only scheme://host[:port], with no path, query or trailing slash; use %q", o, u.Scheme+"://"+u.Host))
+		}
+	}
+	return errs
+}
+
+// allowOrigin returns the Access-Control-Allow-Origin value for a request
+// from origin, or "" when origin may not read the answer.
+func allowOrigin(allowed []string, origin string) string {
+	switch {
+	case origin == "":
+		return ""
+	case slices.Contains(allowed, "*"):
+		return "*"
+	case slices.Contains(allowed, origin):
+		return origin
+	}
+	return ""
+}
+
+// corsWriter adds the headers of the distribution's API response headers
+// policy to whatever answers an API request, the handler or the gateway
+// (401s included: pitfall cors-errors), just before the status is written.
+type corsWriter struct {
+	http.ResponseWriter
+	set  map[string]string
+	done bool
+}
+
+// withCors wraps w for an API request r under the allowed origins: an
+// allowed Origin gets Access-Control-Allow-Origin, and a preflight from it
+// the allowed methods, headers and max-age; the backend's own CORS headers
+// are dropped either way (pitfall cors-duplicate).
+func withCors(w http.ResponseWriter, r *http.Request, allowed []string) http.ResponseWriter {
+	set := map[string]string{}
+	if o := allowOrigin(allowed, r.Header.Get("Origin")); o != "" {
+		set["Access-Control-Allow-Origin"] = o
+		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+			set["Access-Control-Allow-Methods"] = corsAllowMethods
+			set["Access-Control-Allow-Headers"] = corsAllowHeaders
+			set["Access-Control-Max-Age"] = corsMaxAge
+		}
+	}
+	return &corsWriter{ResponseWriter: w, set: set}
+}
+
+func (c *corsWriter) WriteHeader(status int) {
+	if !c.done {
+		c.done = true
+		h := c.Header()
+		for _, k := range corsResponseHeaders {
+			h.Del(k)
+		}
+		for k, v := range c.set {
+			h.Set(k, v)
+		}
+	}
+	c.ResponseWriter.WriteHeader(status)
+}
+
+func (c *corsWriter) Write(b []byte) (int, error) {
+	if !c.done {
+		c.WriteHeader(http.StatusOK)
+	}
+	return c.ResponseWriter.Write(b)
+}
