@@ -85,15 +85,33 @@ var pitfallChecks = map[string]pitfallCheck{
 		if !found {
 			return fmt.Errorf("API origin path %s is not the stage", path)
 		}
-		proxies := 0
-		for _, r := range resourcesOf(tmpl, "AWS::ApiGateway::Resource") {
-			if r["PathPart"] == "{proxy+}" {
-				proxies++
+		// Every path under the prefix has a resource of its own: a
+		// {proxy+} under the root, and under every other resource (the
+		// public paths of Auth), so none depends on API Gateway falling
+		// back to a shorter {proxy+} or ends in Missing Authentication
+		// Token.
+		resources := resourcesOf(tmpl, "AWS::ApiGateway::Resource")
+		children := map[string][]string{}
+		underRoot := false
+		for _, r := range resources {
+			parent := jsonString(r["ParentId"])
+			children[parent] = append(children[parent], r["PathPart"].(string))
+			underRoot = underRoot || strings.Contains(parent, `"RootResourceId"`) && r["PathPart"] == "{proxy+}"
+		}
+		for parent, parts := range children {
+			if n := strings.Count(","+strings.Join(parts, ",")+",", ",{proxy+},"); n != 1 {
+				return fmt.Errorf("want one {proxy+} under %s, found %d", parent, n)
 			}
 		}
-		if proxies != 1 {
-			return fmt.Errorf("want one {proxy+} resource, found %d", proxies)
+		for id, r := range resources {
+			if r["PathPart"] != "{proxy+}" && len(children[jsonString(obj{"Ref": id})]) == 0 {
+				return fmt.Errorf("resource %s (%s) has no {proxy+} child: the paths under it would answer Missing Authentication Token", id, r["PathPart"])
+			}
 		}
+		if !underRoot {
+			return fmt.Errorf("no {proxy+} under the API's root resource")
+		}
+
 		ms := methods(tmpl)
 		for _, key := range []string{"/ ANY", "/{proxy+} ANY", "/ OPTIONS", "/{proxy+} OPTIONS"} {
 			if ms[key] == nil {

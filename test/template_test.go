@@ -136,24 +136,31 @@ func jsonString(v any) string {
 }
 
 // methods returns the API Gateway methods as "<path> <METHOD>" → props,
-// where path is "/" for the root and "/{proxy+}" for the proxy resource.
+// where path is the resource's full path: "/" for the root, "/{proxy+}"
+// for the root's proxy resource, "/api/health" for a resource of a
+// public path (AuthOptions.PublicPaths).
 func methods(tmpl obj) map[string]obj {
 	restApis := resourcesOf(tmpl, "AWS::ApiGateway::RestApi")
 	resources := resourcesOf(tmpl, "AWS::ApiGateway::Resource")
-	out := map[string]obj{}
-	for _, m := range resourcesOf(tmpl, "AWS::ApiGateway::Method") {
-		path := "?"
-		if rid, ok := m["ResourceId"].(obj); ok {
-			if ga, ok := rid["Fn::GetAtt"].([]any); ok && ga[1] == "RootResourceId" {
-				if _, isApi := restApis[ga[0].(string)]; isApi {
-					path = "/"
-				}
-			}
-			if r := resources[refTarget(rid)]; r != nil {
-				path = "/" + fmt.Sprint(r["PathPart"])
+	var pathOf func(ref any) string
+	pathOf = func(ref any) string {
+		rid, ok := ref.(obj)
+		if !ok {
+			return "?"
+		}
+		if ga, ok := rid["Fn::GetAtt"].([]any); ok && ga[1] == "RootResourceId" {
+			if _, isApi := restApis[ga[0].(string)]; isApi {
+				return "/"
 			}
 		}
-		out[path+" "+fmt.Sprint(m["HttpMethod"])] = m
+		if r := resources[refTarget(rid)]; r != nil {
+			return strings.TrimSuffix(pathOf(r["ParentId"]), "/") + "/" + fmt.Sprint(r["PathPart"])
+		}
+		return "?"
+	}
+	out := map[string]obj{}
+	for _, m := range resourcesOf(tmpl, "AWS::ApiGateway::Method") {
+		out[pathOf(m["ResourceId"])+" "+fmt.Sprint(m["HttpMethod"])] = m
 	}
 	return out
 }
@@ -203,4 +210,29 @@ func apiFunction(tmpl obj) (obj, error) {
 		return nil, fmt.Errorf("want one bootstrap function, found %d", len(found))
 	}
 	return found[0], nil
+}
+
+// joined renders a template string value: a literal as it is, an
+// Fn::Join of literals, Refs ("${Id}") and GetAtts ("${Id.Attr}") as the
+// deploy would write it with those placeholders.
+func joined(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case obj:
+		if ref, ok := x["Ref"].(string); ok {
+			return "${" + ref + "}"
+		}
+		if att, ok := x["Fn::GetAtt"].([]any); ok && len(att) == 2 {
+			return fmt.Sprintf("${%v.%v}", att[0], att[1])
+		}
+		if j, ok := x["Fn::Join"].([]any); ok && len(j) == 2 {
+			parts := []string{}
+			for _, p := range j[1].([]any) {
+				parts = append(parts, joined(p))
+			}
+			return strings.Join(parts, j[0].(string))
+		}
+	}
+	return jsonString(v)
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
@@ -128,6 +129,41 @@ func TestValidation(t *testing.T) {
 			p.WafPreset = &staticsite.WafPresetOptions{}
 			p.WebAclArn = jsii.String("arn:aws:wafv2:us-east-1:123456789012:global/webacl/x/1")
 		}), []string{"WafPreset and WebAclArn are both set"}},
+		{"auth with neither authorizer", ok(func(p *staticsite.StaticSiteWithApiProps) { p.Auth = &staticsite.AuthOptions{} }),
+			[]string{"Auth: set exactly one of Cognito (a user pool authorizer) and Lambda (a Lambda authorizer)"}},
+		{"auth with both authorizers", ok(func(p *staticsite.StaticSiteWithApiProps) {
+			p.Auth = &staticsite.AuthOptions{Cognito: &staticsite.CognitoAuthOptions{}, Lambda: &staticsite.LambdaAuthOptions{Handler: fn}}
+		}), []string{"Auth: set exactly one of Cognito"}},
+		{"public path outside the prefix", ok(func(p *staticsite.StaticSiteWithApiProps) {
+			p.Auth = &staticsite.AuthOptions{Cognito: &staticsite.CognitoAuthOptions{}, PublicPaths: jsii.Strings("/health", "/api/pub*", "/api/health", "/api/health")}
+		}), []string{`Auth.PublicPaths: "/health" is invalid: it is not under the API prefix "/api"`, `"/api/pub*" is invalid`, `Auth.PublicPaths: "/api/health" is listed twice`}},
+		{"hosted UI prefix with a forbidden word", ok(func(p *staticsite.StaticSiteWithApiProps) {
+			p.Auth = &staticsite.AuthOptions{Cognito: &staticsite.CognitoAuthOptions{DomainPrefix: jsii.String("my-aws-shop")}}
+		}), []string{`Auth.Cognito.DomainPrefix "my-aws-shop" is invalid`}},
+		{"new-pool settings on an existing pool", ok(func(p *staticsite.StaticSiteWithApiProps) {
+			p.Auth = &staticsite.AuthOptions{Cognito: &staticsite.CognitoAuthOptions{
+				UserPool: awscognito.UserPool_FromUserPoolId(stack, jsii.String("Pool"), jsii.String("ap-southeast-2_Ab")), Mfa: awscognito.Mfa_REQUIRED,
+			}}
+		}), []string{"Auth.Cognito: DomainPrefix, Mfa and SelfSignUp configure a new user pool"}},
+		{"hosted UI domain without pool", ok(func(p *staticsite.StaticSiteWithApiProps) {
+			p.Auth = &staticsite.AuthOptions{Cognito: &staticsite.CognitoAuthOptions{HostedUiDomain: jsii.String("auth.example.com")}}
+		}), []string{"UserPoolClient and HostedUiDomain describe an existing UserPool", `Auth.Cognito.HostedUiDomain "auth.example.com" must be the hosted UI's https:// base URL`}},
+		{"lambda authorizer without function", ok(func(p *staticsite.StaticSiteWithApiProps) {
+			p.Auth = &staticsite.AuthOptions{Lambda: &staticsite.LambdaAuthOptions{}}
+		}), []string{"Auth.Lambda.Handler is required"}},
+		{"token authorizer with two sources", ok(func(p *staticsite.StaticSiteWithApiProps) {
+			p.Auth = &staticsite.AuthOptions{Lambda: &staticsite.LambdaAuthOptions{Handler: fn, IdentitySources: jsii.Strings("method.request.header.Authorization", "method.request.header.X-Tenant")}}
+		}), []string{"a TOKEN authorizer reads exactly one header"}},
+		{"authorizer keyed on Host", ok(func(p *staticsite.StaticSiteWithApiProps) {
+			p.Auth = &staticsite.AuthOptions{Lambda: &staticsite.LambdaAuthOptions{Handler: fn, Type: staticsite.LambdaAuthorizerRequest, IdentitySources: jsii.Strings("method.request.header.Host", "header.X")}}
+		}), []string{`CloudFront does not forward the viewer's Host header`, `"header.X" is not an identity source`}},
+		{"authorizer cache too long", ok(func(p *staticsite.StaticSiteWithApiProps) {
+			p.Auth = &staticsite.AuthOptions{Lambda: &staticsite.LambdaAuthOptions{Handler: fn, ResultsCacheTtl: awscdk.Duration_Hours(jsii.Number(2))}}
+		}), []string{"Auth.Lambda.ResultsCacheTtl 2 hours is out of range"}},
+		{"runtime config sets auth", ok(func(p *staticsite.StaticSiteWithApiProps) {
+			p.Auth = &staticsite.AuthOptions{Cognito: &staticsite.CognitoAuthOptions{}}
+			p.Frontend = &staticsite.FrontendOptions{SourceDir: jsii.String("testdata/dist"), RuntimeConfig: &map[string]interface{}{"auth": map[string]any{}}}
+		}), []string{`Frontend.RuntimeConfig must not set "auth" when Auth is set`}},
 		{"every problem at once", &staticsite.StaticSiteWithApiProps{ApiPrefix: jsii.String("api"), DomainNames: jsii.Strings("www.example.com")},
 			[]string{"Backend is required", `ApiPrefix "api" is invalid`, "DomainNames needs Certificate"}},
 		{"plain http backend", &staticsite.StaticSiteWithApiProps{Backend: staticsite.HttpBackend("http://legacy.example.com")},

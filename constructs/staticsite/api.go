@@ -14,7 +14,7 @@ import (
 // Every method but OPTIONS requires the API key that only CloudFront sends
 // (pitfall direct-access); the returned originAccess says what CloudFront
 // adds.
-func newApi(scope constructs.Construct, r *resolved) (awsapigateway.RestApi, originAccess) {
+func newApi(scope constructs.Construct, r *resolved, auth *siteAuth) (awsapigateway.RestApi, originAccess) {
 	api := awsapigateway.NewRestApi(scope, jsii.String("Api"), &awsapigateway.RestApiProps{
 		Description: jsii.String("API served under " + r.apiPrefix + " of the site's CloudFront domain"),
 		// An EDGE API behind CloudFront adds a second CloudFront hop and
@@ -42,30 +42,37 @@ func newApi(scope constructs.Construct, r *resolved) (awsapigateway.RestApi, ori
 		MinCompressionSize: r.minCompression,
 	})
 
-	rootIntegration, proxyIntegration := r.Backend.integrations()
-	open := &awsapigateway.MethodOptions{
-		AuthorizationType: awsapigateway.AuthorizationType_NONE,
-		ApiKeyRequired:    jsii.Bool(true),
-	}
-	proxyOpts := *open
-	if r.Backend.kind == backendHttp {
-		proxyOpts.RequestParameters = &map[string]*bool{"method.request.path.proxy": jsii.Bool(true)}
-	}
-
 	root := api.Root()
-	root.AddMethod(jsii.String("ANY"), rootIntegration, open)
-	proxy := root.AddResource(jsii.String("{proxy+}"), nil)
-	proxy.AddMethod(jsii.String("ANY"), proxyIntegration, &proxyOpts)
+	if auth == nil {
+		rootIntegration, proxyIntegration := r.Backend.integrations(nil)
+		open := &awsapigateway.MethodOptions{
+			AuthorizationType: awsapigateway.AuthorizationType_NONE,
+			ApiKeyRequired:    jsii.Bool(true),
+		}
+		proxyOpts := *open
+		if r.Backend.kind == backendHttp {
+			proxyOpts.RequestParameters = &map[string]*bool{"method.request.path.proxy": jsii.Bool(true)}
+		}
+		root.AddMethod(jsii.String("ANY"), rootIntegration, open)
+		proxy := root.AddResource(jsii.String("{proxy+}"), nil)
+		proxy.AddMethod(jsii.String("ANY"), proxyIntegration, &proxyOpts)
+		addPreflight(root)
+		addPreflight(proxy)
+	} else {
+		newAuthorizedRoutes(r, auth, root)
+		addAuthResponses(api)
+	}
+	return api, originVerification(scope, r, api)
+}
 
-	preflight := preflightIntegration()
-	preflightOpts := &awsapigateway.MethodOptions{
+// addPreflight adds the OPTIONS method that answers preflights on res:
+// no authorizer, no API key.
+func addPreflight(res awsapigateway.IResource) {
+	res.AddMethod(jsii.String("OPTIONS"), preflightIntegration(), &awsapigateway.MethodOptions{
 		AuthorizationType: awsapigateway.AuthorizationType_NONE,
 		ApiKeyRequired:    jsii.Bool(false),
 		MethodResponses:   &[]*awsapigateway.MethodResponse{{StatusCode: jsii.String("204")}},
-	}
-	root.AddMethod(jsii.String("OPTIONS"), preflight, preflightOpts)
-	proxy.AddMethod(jsii.String("OPTIONS"), preflight, preflightOpts)
-	return api, originVerification(scope, r, api)
+	})
 }
 
 // preflightIntegration answers OPTIONS with 204 inside API Gateway. The CORS

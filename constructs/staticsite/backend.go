@@ -2,6 +2,7 @@ package staticsite
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"strings"
 
@@ -124,35 +125,38 @@ const (
 const KeyPlaceholder = "verified-by-api-gateway"
 
 // integrations returns the integration for the API's root resource and the
-// one for its {proxy+} resource.
-func (b *Backend) integrations() (root, proxy awsapigateway.Integration) {
+// one for its {proxy+} resource; headers are added request parameters
+// (the claim headers of an authorized HttpBackend), or nil.
+func (b *Backend) integrations(headers map[string]*string) (root, proxy awsapigateway.Integration) {
+	return b.integration("/", false, headers), b.integration("/", true, headers)
+}
+
+// integration returns the integration of the API resource at path ("/"
+// for the root, "/api/health"), or of its {proxy+} child when greedy.
+// A Lambda gets every request as it is; an HTTP service gets the same path
+// under its base URL, with the origin secret replaced (keyParameter) and
+// headers added.
+func (b *Backend) integration(path string, greedy bool, headers map[string]*string) awsapigateway.Integration {
 	if b.kind == backendLambda {
 		// AllowTestInvoke adds a second permission per method that only the
 		// console's test button uses.
-		i := awsapigateway.NewLambdaIntegration(b.fn, &awsapigateway.LambdaIntegrationOptions{
+		return awsapigateway.NewLambdaIntegration(b.fn, &awsapigateway.LambdaIntegrationOptions{
 			Proxy:           jsii.Bool(true),
 			AllowTestInvoke: jsii.Bool(false),
 		})
-		return i, i
 	}
-	proxy = awsapigateway.NewHttpIntegration(jsii.String(b.baseUrl+"/{proxy}"), &awsapigateway.HttpIntegrationProps{
+	params := map[string]*string{keyParameter: jsii.String(keyPlaceholder)}
+	maps.Copy(params, headers)
+	url := b.baseUrl + path
+	if greedy {
+		url = b.baseUrl + strings.TrimSuffix(path, "/") + "/{proxy}"
+		params["integration.request.path.proxy"] = jsii.String("method.request.path.proxy")
+	}
+	return awsapigateway.NewHttpIntegration(jsii.String(url), &awsapigateway.HttpIntegrationProps{
 		Proxy:      jsii.Bool(true),
 		HttpMethod: jsii.String("ANY"),
-		Options: &awsapigateway.IntegrationOptions{
-			RequestParameters: &map[string]*string{
-				"integration.request.path.proxy": jsii.String("method.request.path.proxy"),
-				keyParameter:                     jsii.String(keyPlaceholder),
-			},
-		},
+		Options:    &awsapigateway.IntegrationOptions{RequestParameters: &params},
 	})
-	root = awsapigateway.NewHttpIntegration(jsii.String(b.baseUrl+"/"), &awsapigateway.HttpIntegrationProps{
-		Proxy:      jsii.Bool(true),
-		HttpMethod: jsii.String("ANY"),
-		Options: &awsapigateway.IntegrationOptions{
-			RequestParameters: &map[string]*string{keyParameter: jsii.String(keyPlaceholder)},
-		},
-	})
-	return root, proxy
 }
 
 func insecureError(raw string) error {

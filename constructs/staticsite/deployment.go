@@ -1,6 +1,8 @@
 package staticsite
 
 import (
+	"maps"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
@@ -54,9 +56,12 @@ func newDeployments(scope constructs.Construct, r *resolved, bucket awss3.IBucke
 
 	// The body the preview server serves too; apiBase is relative, so the
 	// same build works on every domain (pitfall absolute-base-url).
-	var runtime map[string]any
+	runtime := map[string]any{}
 	if f.RuntimeConfig != nil {
-		runtime = *f.RuntimeConfig
+		maps.Copy(runtime, *f.RuntimeConfig)
+	}
+	if r.authConfig != nil {
+		runtime[upload.ConfigAuth] = r.authConfig
 	}
 	config := upload.Config(runtime, r.apiPrefix, siteUrl)
 	exclude, include := only([]string{configKey})

@@ -1,7 +1,11 @@
 package staticsite
 
 import (
+	"slices"
 	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -32,6 +36,16 @@ var (
 	nagPreflight = []nagSuppression{
 		{ID: "AwsSolutions-APIG4", Reason: "CORS preflight (OPTIONS) must be answered without credentials; browsers never send them on preflights (preflight-auth)."},
 		{ID: "AwsSolutions-COG4", Reason: "CORS preflight (OPTIONS) must be answered without credentials (preflight-auth)."},
+	}
+	nagPublicPath = []nagSuppression{
+		{ID: "AwsSolutions-APIG4", Reason: "Listed in Auth.PublicPaths: answers without a signed-in user by design; still only through CloudFront (direct-access)."},
+		{ID: "AwsSolutions-COG4", Reason: "Listed in Auth.PublicPaths: answers without a signed-in user by design."},
+	}
+	nagLambdaAuthorizer = nagSuppression{ID: "AwsSolutions-COG4", Reason: "Authorized by the Lambda authorizer of Auth.Lambda instead of a Cognito user pool."}
+	nagPoolMfa          = nagSuppression{ID: "AwsSolutions-COG2", Reason: "MFA is optional for this environment's users (Auth.Cognito.Mfa); each user can turn on a TOTP app. Set Mfa to awscognito.Mfa_REQUIRED to require it."}
+	nagPoolThreats      = []nagSuppression{
+		{ID: "AwsSolutions-COG3", Reason: "Threat protection (advanced security) needs the Cognito Plus feature plan, billed per monthly active user; the pool uses Essentials with a strong password policy and TOTP MFA."},
+		{ID: "AwsSolutions-COG8", Reason: "The Plus feature plan is billed per monthly active user; the pool uses Essentials with a strong password policy and TOTP MFA. Take the pool (UserPool()) to Plus where threat protection is worth it."},
 	}
 	nagProxyValidation = nagSuppression{ID: "AwsSolutions-APIG2", Reason: "Proxy API ({proxy+} to one backend): the backend owns and validates its request schema."}
 	nagDefaultCert     = nagSuppression{ID: "AwsSolutions-CFR4", Reason: "No custom domain: the default *.cloudfront.net certificate is used, whose minimum protocol CloudFront fixes at TLSv1. Set DomainNames and Certificate for TLSv1.2_2021."}
@@ -96,12 +110,32 @@ func ptr(s string) *string { return &s }
 // suppressNagFindings records why the construct's own resources, and the
 // handlers aws-cdk-lib adds for it, depart from the AwsSolutions rules.
 func (s *StaticSiteWithApi) suppressNagFindings(r *resolved) {
-	root := s.api.Root()
-	proxy := root.GetResource(ptr("{proxy+}"))
-	suppressOwn(root.Node().FindChild(ptr("ANY")), nagApiOpen...)
-	suppressOwn(proxy.Node().FindChild(ptr("ANY")), nagApiOpen...)
-	suppressOwn(root.Node().FindChild(ptr("OPTIONS")), nagPreflight...)
-	suppressOwn(proxy.Node().FindChild(ptr("OPTIONS")), nagPreflight...)
+	public := map[string]bool{}
+	if s.auth != nil {
+		for _, m := range s.auth.publicMethods {
+			public[*m.Node().Path()] = true
+		}
+	}
+	for _, m := range *s.api.Methods() {
+		switch {
+		case *m.HttpMethod() == "OPTIONS":
+			suppressOwn(m, nagPreflight...)
+		case s.auth == nil:
+			suppressOwn(m, nagApiOpen...)
+		case public[*m.Node().Path()]:
+			suppressOwn(m, nagPublicPath...)
+		case s.auth.authType == awsapigateway.AuthorizationType_CUSTOM:
+			suppressOwn(m, nagLambdaAuthorizer)
+		}
+	}
+	if s.auth != nil && s.auth.domain != nil {
+		pool := s.auth.pool.(awscognito.UserPool)
+		rules := slices.Clone(nagPoolThreats)
+		if r.auth.Cognito.Mfa != awscognito.Mfa_REQUIRED {
+			rules = append(rules, nagPoolMfa)
+		}
+		suppressOwn(pool, rules...)
+	}
 	suppressOwn(s.api, nagProxyValidation)
 	distRules := []nagSuppression{nagGeo}
 	if r.Certificate == nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/one-origin/staticsitewithapi/internal/routing"
+	"github.com/one-origin/staticsitewithapi/internal/upload"
 )
 
 // IntegrationTimeoutSeconds is API Gateway's default REST integration
@@ -217,6 +218,13 @@ type StaticSiteWithApiProps struct {
 	// Default: 1.
 	OriginSecretGeneration *float64
 
+	// Auth requires a signed-in user for the API (a Cognito user pool or a
+	// Lambda authorizer), except on OPTIONS and the public paths listed;
+	// see AuthOptions. With Frontend, /config.json carries what the SPA
+	// needs to sign in (key "auth").
+	// Default: no authorizer; the API's own code authenticates its users.
+	Auth *AuthOptions
+
 	// MinCompressionSize is the smallest API response that API Gateway
 	// compresses (gzip or deflate, as the client accepts). CloudFront never
 	// compresses responses of a behavior that does not cache, so without
@@ -285,7 +293,9 @@ type resolved struct {
 	stageName   string
 	readTimeout awscdk.Duration
 	origins     []string
-	upload      *uploadPlan // set when Frontend is
+	upload      *uploadPlan    // set when Frontend is
+	auth        *resolvedAuth  // set when Auth is
+	authConfig  map[string]any // config.json's "auth", set when Auth and Frontend are
 
 	removal          awscdk.RemovalPolicy // of every stateful resource RemovalPolicy covers
 	autoDelete       bool                 // empty the new site bucket before deleting it
@@ -458,6 +468,14 @@ func (r *resolved) validate() error {
 	}
 	errs = append(errs, r.validateCors()...)
 	errs = append(errs, r.validateSecurity()...)
+	var authErrs []error
+	r.auth, authErrs = resolveAuth(r.Auth, r.apiPrefix)
+	errs = append(errs, authErrs...)
+	if f := r.Frontend; r.auth != nil && f != nil && f.RuntimeConfig != nil {
+		if _, ok := (*f.RuntimeConfig)[upload.ConfigAuth]; ok {
+			add("Frontend.RuntimeConfig must not set %q when Auth is set: the construct writes what the SPA needs to sign in there", upload.ConfigAuth)
+		}
+	}
 	if r.Frontend != nil {
 		errs = append(errs, r.Frontend.validate()...)
 	}

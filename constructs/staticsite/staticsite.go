@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
@@ -38,6 +39,7 @@ type StaticSiteWithApi struct {
 	records      []awsroute53.CfnRecordSet
 	execLogs     awslogs.ILogGroup
 	execLogsName string
+	auth         *siteAuth
 }
 
 // NewStaticSiteWithApi validates props and creates the site. Invalid props
@@ -56,7 +58,15 @@ func NewStaticSiteWithApi(scope constructs.Construct, id *string, props *StaticS
 	s.logBucket = newLogBucket(s, r)
 	s.bucket = newBucket(s, r, s.logBucket)
 	adoptAutoDeleteLogs(s, r)
-	api, access := newApi(s, r)
+	if r.auth != nil {
+		s.auth = newAuthorizer(s, r)
+		if r.ContentSecurityPolicy == nil && s.auth.hostedUi != nil {
+			// The SPA exchanges its sign-in code at the hosted UI's token
+			// endpoint with fetch.
+			r.csp = withConnectSource(r.csp, *s.auth.hostedUi)
+		}
+	}
+	api, access := newApi(s, r, s.auth)
 	s.api, s.originSecret, s.apiKey, s.usagePlan = api, access.secret, access.key, access.plan
 	s.execLogsName = newExecutionLogs(s, r, api)
 	if r.ApiGatewayCloudWatchRole == nil || *r.ApiGatewayCloudWatchRole {
@@ -93,6 +103,16 @@ func NewStaticSiteWithApi(scope constructs.Construct, id *string, props *StaticS
 		domain = jsii.String(names[0])
 	}
 	s.siteUrl = jsii.String("https://" + *domain)
+	if s.auth != nil {
+		urls := []*string{jsii.String("https://" + *s.distribution.DistributionDomainName())}
+		for _, d := range derefAll(r.DomainNames) {
+			urls = append(urls, jsii.String("https://"+d))
+		}
+		s.auth.newAppClient(s, r, urls)
+		if r.Frontend != nil {
+			r.authConfig = s.auth.config(r, s.siteUrl)
+		}
+	}
 	if r.Frontend != nil {
 		s.deployments = newDeployments(s, r, s.bucket, s.distribution, s.siteUrl)
 	}
@@ -198,6 +218,50 @@ func (s *StaticSiteWithApi) ApiExecutionLogs() awslogs.ILogGroup {
 func (s *StaticSiteWithApi) UploadLogs() awslogs.LogGroup {
 	logs, _ := s.Node().TryFindChild(jsii.String("UploadLogs")).(awslogs.LogGroup)
 	return logs
+}
+
+// Authorizer is the API's authorizer; nil without Auth.
+func (s *StaticSiteWithApi) Authorizer() awsapigateway.IAuthorizer {
+	if s.auth == nil {
+		return nil
+	}
+	return s.auth.authorizer
+}
+
+// UserPool is the Cognito user pool of Auth.Cognito, new or given; nil
+// without it.
+func (s *StaticSiteWithApi) UserPool() awscognito.IUserPool {
+	if s.auth == nil {
+		return nil
+	}
+	return s.auth.pool
+}
+
+// UserPoolClient is the site's app client: the one made for a new pool,
+// or Auth.Cognito.UserPoolClient; nil otherwise.
+func (s *StaticSiteWithApi) UserPoolClient() awscognito.IUserPoolClient {
+	if s.auth == nil {
+		return nil
+	}
+	return s.auth.client
+}
+
+// UserPoolDomain is the hosted UI domain made for a new pool; nil
+// otherwise.
+func (s *StaticSiteWithApi) UserPoolDomain() awscognito.UserPoolDomain {
+	if s.auth == nil {
+		return nil
+	}
+	return s.auth.domain
+}
+
+// HostedUiUrl is the hosted UI's base URL (a new pool's domain, or
+// Auth.Cognito.HostedUiDomain); nil otherwise.
+func (s *StaticSiteWithApi) HostedUiUrl() *string {
+	if s.auth == nil {
+		return nil
+	}
+	return s.auth.hostedUi
 }
 
 // OriginAccessStatement is the bucket-policy statement that lets this
