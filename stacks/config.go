@@ -123,6 +123,58 @@ type EnvConfig struct {
 	// SupersededRetentionDays is how long files of an earlier build stay
 	// fetchable after a deploy, for pages opened before it. Default: 7.
 	SupersededRetentionDays int `json:"supersededRetentionDays,omitempty"`
+	// Auth requires signed-in users for the API (the construct's Auth).
+	// Default: none; the API is open to the site's visitors.
+	Auth *AuthConfig `json:"auth,omitempty"`
+}
+
+// AuthConfig is an environment's "auth": exactly one of Cognito and
+// Lambda, and the API paths that stay public.
+type AuthConfig struct {
+	// PublicPaths answer without a token: "/api/health" (that path) or
+	// "/api/public/*" (every path under it). Default: none.
+	PublicPaths []string `json:"publicPaths,omitempty"`
+	// Cognito authorizes with a Cognito user pool: a new one (leave
+	// userPoolId out) or an existing one.
+	Cognito *CognitoConfig `json:"cognito,omitempty"`
+	// Lambda authorizes with an existing Lambda authorizer function.
+	Lambda *LambdaAuthConfig `json:"lambda,omitempty"`
+}
+
+// CognitoConfig is the Cognito user pool of an environment.
+type CognitoConfig struct {
+	// UserPoolId is an existing pool ("ap-southeast-2_AbCdEf123"); it is
+	// referenced, never looked up. Default: a new pool.
+	UserPoolId string `json:"userPoolId,omitempty"`
+	// UserPoolClientId is the existing pool's public app client for the
+	// SPA. Only with userPoolId. Default: none (config.json carries no
+	// client).
+	UserPoolClientId string `json:"userPoolClientId,omitempty"`
+	// HostedUiDomain is the existing pool's hosted UI base URL. Only with
+	// userPoolId. Default: none.
+	HostedUiDomain string `json:"hostedUiDomain,omitempty"`
+	// DomainPrefix is the new pool's hosted UI domain prefix, unique in
+	// the region. Default: derived from the stack and construct names.
+	DomainPrefix string `json:"domainPrefix,omitempty"`
+	// Mfa is the new pool's MFA: "off", "optional" or "required" (TOTP).
+	// Default: "optional".
+	Mfa string `json:"mfa,omitempty"`
+	// SelfSignUp lets anyone create an account. Default: false.
+	SelfSignUp bool `json:"selfSignUp,omitempty"`
+}
+
+// LambdaAuthConfig is an existing Lambda authorizer function.
+type LambdaAuthConfig struct {
+	// FunctionArn is the authorizer function's ARN. Required.
+	FunctionArn string `json:"functionArn"`
+	// Type is "token" (one header) or "request". Default: "token".
+	Type string `json:"type,omitempty"`
+	// IdentitySources are API Gateway identity sources, such as
+	// "method.request.header.Authorization". Default: that one.
+	IdentitySources []string `json:"identitySources,omitempty"`
+	// ResultsCacheTtlSeconds caches the function's answer per identity;
+	// 0 turns the cache off. Default: 300.
+	ResultsCacheTtlSeconds *int `json:"resultsCacheTtlSeconds,omitempty"`
 }
 
 // LoadConfig reads the AppConfig from the app's context: cdk.json's,

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
@@ -129,6 +130,13 @@ func NewSiteStack(scope constructs.Construct, id string, props *SiteStackProps) 
 			HostedZoneId: jsii.String(cfg.HostedZoneId), ZoneName: jsii.String(cfg.HostedZoneName),
 		})
 	}
+	if cfg.Auth != nil {
+		auth, err := authOptions(stack, props.EnvName, cfg.Auth)
+		if err != nil {
+			return nil, err
+		}
+		siteProps.Auth = auth
+	}
 	site := staticsite.NewStaticSiteWithApi(stack, jsii.String("Site"), siteProps)
 
 	out := func(name, desc string, value *string) {
@@ -139,7 +147,80 @@ func NewSiteStack(scope constructs.Construct, id string, props *SiteStackProps) 
 	out("BucketName", "Upload the built frontend here", site.Bucket().BucketName())
 	out("ApiExecuteUrl", "The API stage, bypassing CloudFront (for debugging)", site.Api().Url())
 	out("OriginSecretArn", "The origin-verify secret CloudFront sends; rotate it by raising originSecretGeneration, never by changing its value", site.OriginSecret().SecretArn())
+	if pool := site.UserPool(); pool != nil {
+		out("UserPoolId", "The Cognito user pool of the site's users", pool.UserPoolId())
+		if c := site.UserPoolClient(); c != nil {
+			out("UserPoolClientId", "The SPA's public app client", c.UserPoolClientId())
+		}
+		if u := site.HostedUiUrl(); u != nil {
+			out("HostedUiUrl", "The Cognito hosted UI where users sign in", u)
+		}
+	}
 	return stack, nil
+}
+
+// authOptions turns an environment's auth config into the construct's
+// Auth, referencing an existing pool or function by ID or ARN (no lookup).
+func authOptions(stack awscdk.Stack, env string, c *AuthConfig) (*staticsite.AuthOptions, error) {
+	o := &staticsite.AuthOptions{}
+	if len(c.PublicPaths) > 0 {
+		o.PublicPaths = jsii.Strings(c.PublicPaths...)
+	}
+	if (c.Cognito == nil) == (c.Lambda == nil) {
+		return nil, fmt.Errorf("environment %s: auth needs exactly one of \"cognito\" and \"lambda\"", env)
+	}
+	if cg := c.Cognito; cg != nil {
+		o.Cognito = &staticsite.CognitoAuthOptions{SelfSignUp: jsii.Bool(cg.SelfSignUp)}
+		if cg.UserPoolId != "" {
+			o.Cognito.SelfSignUp = nil
+			o.Cognito.UserPool = awscognito.UserPool_FromUserPoolId(stack, jsii.String("UserPool"), jsii.String(cg.UserPoolId))
+			if cg.UserPoolClientId != "" {
+				o.Cognito.UserPoolClient = awscognito.UserPoolClient_FromUserPoolClientId(stack, jsii.String("UserPoolClient"), jsii.String(cg.UserPoolClientId))
+			}
+			if cg.HostedUiDomain != "" {
+				o.Cognito.HostedUiDomain = jsii.String(cg.HostedUiDomain)
+			}
+		} else if cg.UserPoolClientId != "" || cg.HostedUiDomain != "" {
+			return nil, fmt.Errorf("environment %s: auth.cognito.userPoolClientId and hostedUiDomain describe an existing pool; set userPoolId too", env)
+		}
+		if cg.DomainPrefix != "" {
+			o.Cognito.DomainPrefix = jsii.String(cg.DomainPrefix)
+		}
+		switch cg.Mfa {
+		case "":
+		case "off":
+			o.Cognito.Mfa = awscognito.Mfa_OFF
+		case "optional":
+			o.Cognito.Mfa = awscognito.Mfa_OPTIONAL
+		case "required":
+			o.Cognito.Mfa = awscognito.Mfa_REQUIRED
+		default:
+			return nil, fmt.Errorf("environment %s: auth.cognito.mfa %q is unknown: use \"off\", \"optional\" or \"required\"", env, cg.Mfa)
+		}
+		return o, nil
+	}
+	l := c.Lambda
+	if l.FunctionArn == "" {
+		return nil, fmt.Errorf("environment %s: auth.lambda.functionArn is required: the ARN of the authorizer function", env)
+	}
+	o.Lambda = &staticsite.LambdaAuthOptions{
+		Handler: awslambda.Function_FromFunctionArn(stack, jsii.String("Authorizer"), jsii.String(l.FunctionArn)),
+	}
+	switch l.Type {
+	case "", "token":
+		o.Lambda.Type = staticsite.LambdaAuthorizerToken
+	case "request":
+		o.Lambda.Type = staticsite.LambdaAuthorizerRequest
+	default:
+		return nil, fmt.Errorf("environment %s: auth.lambda.type %q is unknown: use \"token\" or \"request\"", env, l.Type)
+	}
+	if len(l.IdentitySources) > 0 {
+		o.Lambda.IdentitySources = jsii.Strings(l.IdentitySources...)
+	}
+	if l.ResultsCacheTtlSeconds != nil {
+		o.Lambda.ResultsCacheTtl = awscdk.Duration_Seconds(jsii.Number(float64(*l.ResultsCacheTtlSeconds)))
+	}
+	return o, nil
 }
 
 // retentionFor turns a number of days into a CloudWatch retention period.
