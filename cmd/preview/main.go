@@ -123,7 +123,7 @@ func parse(args []string) (preview.Options, string, error) {
 			if !e.Auth.Cognito {
 				return preview.Options{}, "", fmt.Errorf("-env %q: its auth is not a Cognito authorizer, and the preview cannot run a Lambda authorizer; use -auth=false to preview the API without one", *env)
 			}
-			authOpts = &preview.AuthOptions{PublicPaths: e.Auth.PublicPaths}
+			authOpts = e.AuthOptions()
 		}
 		// The folder the environment uploads, relative to the app's root,
 		// where cdk.json is; web/ when it names none, as in the app. An

@@ -54,6 +54,10 @@ const (
 // for: the construct's app client's scopes.
 var Scopes = []string{"openid", "email", "profile"}
 
+// LocalUserPoolId is config.json's auth.userPoolId in the preview: there
+// is no user pool, but the key is there as in a deploy's config.json.
+const LocalUserPoolId = "local_preview"
+
 // DefaultTestUser is the user who signs in when AuthOptions.User is zero.
 var DefaultTestUser = TestUser{
 	Sub:      "7d5e3c1a-0000-4000-8000-000000000001",
@@ -180,6 +184,7 @@ func (a *issuer) config(site string) map[string]any {
 	return upload.AuthConfig{
 		Type:         upload.AuthCognito,
 		Issuer:       base,
+		UserPoolId:   LocalUserPoolId,
 		ClientId:     a.clientID,
 		Domain:       base,
 		AuthorizeUrl: base + "/oauth2/authorize",

@@ -177,7 +177,7 @@ func TestSignInRoundTrip(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal([]byte(body), &config))
 	assert.Equal(t, map[string]any{
-		"type": "cognito", "issuer": base, "clientId": clientID, "domain": base,
+		"type": "cognito", "issuer": base, "userPoolId": preview.LocalUserPoolId, "clientId": clientID, "domain": base,
 		"authorizeUrl": base + "/oauth2/authorize", "tokenUrl": base + "/oauth2/token", "logoutUrl": base + "/logout",
 		"redirectUri": s.URL + "/", "scopes": []any{"openid", "email", "profile"}, "publicPaths": []any{"/api/health"},
 	}, config.Auth)

@@ -48,6 +48,15 @@ type EnvironmentAuth struct {
 	PublicPaths []string
 }
 
+// AuthOptions returns the local issuer's options for the environment: nil
+// unless its auth is a Cognito authorizer, which the issuer stands in for.
+func (e Environment) AuthOptions() *AuthOptions {
+	if e.Auth == nil || !e.Auth.Cognito {
+		return nil
+	}
+	return &AuthOptions{PublicPaths: e.Auth.PublicPaths}
+}
+
 // LoadEnvironment reads environment env from the cdk.json file at path,
 // as the app reads its configuration (context.staticsite.environments).
 // An unknown environment is an error that lists the known ones.

@@ -495,7 +495,7 @@ func TestSampleSite(t *testing.T) {
 	resp, page := get(t, h, "/items/42")
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Contains(t, page, `<script type="module" src="/app.js"></script>`)
-	for _, id := range []string{"env", "health", "echo", "route", "status"} {
+	for _, id := range []string{"env", "health", "echo", "me", "user", "sign-in", "sign-out", "route", "status"} {
 		assert.Contains(t, page, `id="`+id+`"`)
 	}
 	// Strict CSP: no inline scripts, styles or event handlers.
