@@ -7,7 +7,14 @@
 // RELATIVE base found there, so the same files work on any domain (pitfall
 // absolute-base-url). After `cdk deploy`, opening the site (or a deep link
 // such as /items/42) is a manual end-to-end check: #status says "ready" when
-// both API calls went through CloudFront and back.
+// the API calls went through CloudFront and back.
+//
+// When config.json has "auth" of type cognito, the header offers Sign in:
+// the authorization code flow with PKCE (S256) at config.auth.authorizeUrl
+// (Cognito's hosted UI, or the local preview's stand-in for it). The ID
+// token is kept in sessionStorage, for this tab only, and sent to the API as
+// "Authorization: Bearer <id token>"; GET <apiBase>/me shows who the API
+// sees.
 
 const $ = (id) => document.getElementById(id);
 
@@ -87,8 +94,6 @@ document.addEventListener('click', (event) => {
 });
 window.addEventListener('popstate', render);
 
-// ----------------------------------------------------------------- checks
-
 let failed = false;
 
 function show(id, text, state) {
@@ -108,8 +113,135 @@ document.addEventListener('securitypolicyviolation', (e) => {
   fail(`Content-Security-Policy ${e.violatedDirective} blocked ${e.blockedURI || 'inline code'}`);
 });
 
+// ---------------------------------------------------------------- sign-in
+
+// sessionStorage, not localStorage: the token stays in this tab and is gone
+// when it closes; other tabs and later visits sign in again.
+const TOKEN_KEY = 'staticsite.idToken';
+const PENDING_KEY = 'staticsite.signIn';
+
+function base64url(bytes) {
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function randomString(bytes) {
+  return base64url(crypto.getRandomValues(new Uint8Array(bytes)));
+}
+
+// The callback is config's redirectUri path on this page's own origin, so
+// the same build signs in on the CloudFront domain, a custom domain or a dev
+// server: the app client accepts "/" on each of them.
+function redirectUri(auth) {
+  return location.origin + new URL(auth.redirectUri, location.href).pathname;
+}
+
+async function signIn(auth) {
+  if (!crypto.subtle) throw new Error('sign-in needs crypto.subtle, which browsers offer only on https or localhost');
+  const verifier = randomString(32);
+  const state = randomString(16);
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
+  sessionStorage.setItem(PENDING_KEY, JSON.stringify({ verifier, state, returnTo: location.pathname + location.search }));
+  const url = new URL(auth.authorizeUrl, location.href);
+  url.search = new URLSearchParams({
+    client_id: auth.clientId,
+    redirect_uri: redirectUri(auth),
+    response_type: 'code',
+    scope: (auth.scopes ?? ['openid']).join(' '),
+    state,
+    code_challenge: base64url(new Uint8Array(digest)),
+    code_challenge_method: 'S256',
+  });
+  location.assign(url);
+}
+
+// completeSignIn finishes a sign-in when this page is its callback (?code=
+// and state=, or ?error=): it checks the state this tab sent, exchanges the
+// code with the verifier, and keeps the ID token.
+async function completeSignIn(auth) {
+  const params = new URLSearchParams(location.search);
+  const code = params.get('code');
+  const error = params.get('error');
+  if (!code && !error) return;
+  const pending = JSON.parse(sessionStorage.getItem(PENDING_KEY) ?? 'null');
+  sessionStorage.removeItem(PENDING_KEY);
+  // The code is single-use: take it out of the address bar and history,
+  // and go back to the page that started the sign-in.
+  history.replaceState(null, '', pending?.returnTo ?? location.pathname);
+  render();
+  if (error) throw new Error(`sign-in: ${error} ${params.get('error_description') ?? ''}`.trim());
+  if (!pending || params.get('state') !== pending.state) {
+    throw new Error('sign-in: the answer is not for a sign-in this tab started (state differs); sign in again');
+  }
+  const res = await fetch(auth.tokenUrl, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      client_id: auth.clientId,
+      code,
+      redirect_uri: redirectUri(auth),
+      code_verifier: pending.verifier,
+    }),
+  });
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok || typeof body.id_token !== 'string') {
+    throw new Error(`sign-in: POST ${auth.tokenUrl}: HTTP ${res.status} ${body.error ?? ''} ${body.error_description ?? ''}`.trim());
+  }
+  const expiresAt = Date.now() + (body.expires_in ?? 3600) * 1000;
+  sessionStorage.setItem(TOKEN_KEY, JSON.stringify({ idToken: body.id_token, expiresAt }));
+}
+
+// idToken returns the ID token while it is valid, else null.
+function idToken() {
+  let t = null;
+  try {
+    t = JSON.parse(sessionStorage.getItem(TOKEN_KEY) ?? 'null');
+  } catch {
+    // a damaged entry is no token
+  }
+  if (!t || typeof t.idToken !== 'string' || Date.now() >= t.expiresAt) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    return null;
+  }
+  return t.idToken;
+}
+
+function signOut(auth) {
+  sessionStorage.clear();
+  const url = new URL(auth.logoutUrl, location.href);
+  url.search = new URLSearchParams({ client_id: auth.clientId, logout_uri: redirectUri(auth) });
+  location.assign(url);
+}
+
+// setUpAccount shows the header's sign-in state and buttons.
+let signInOn = false;
+
+function setUpAccount(config) {
+  const auth = config.auth;
+  signInOn = auth?.type === 'cognito';
+  if (!signInOn) {
+    show('user', auth ? `sign-in is the app's (${auth.type} authorizer)` : 'sign-in off');
+    return;
+  }
+  const signedIn = idToken() !== null;
+  $('sign-in').hidden = signedIn;
+  $('sign-out').hidden = !signedIn;
+  show('user', signedIn ? 'signed in' : 'signed out');
+  $('sign-in').addEventListener('click', () => signIn(auth).catch((e) => fail(e.message)));
+  $('sign-out').addEventListener('click', () => signOut(auth));
+}
+
+// withToken adds the ID token to an API request when signed in.
+function withToken(init = {}) {
+  const token = idToken();
+  return token ? { ...init, headers: { ...init.headers, Authorization: `Bearer ${token}` } } : init;
+}
+
+// ----------------------------------------------------------------- checks
+
 // getJSON fetches url and insists on a JSON answer: HTML or XML here means
-// the request never reached the API.
+// the request never reached the API. An error answer throws an Error with
+// its status.
 async function getJSON(url, init = {}) {
   const method = init.method ?? 'GET';
   const res = await fetch(url, { ...init, headers: { Accept: 'application/json', ...init.headers } });
@@ -122,8 +254,32 @@ async function getJSON(url, init = {}) {
     throw new Error(`${method} ${url}: HTTP ${res.status} ${type || 'without Content-Type'}${hint}: ${text}`);
   }
   const body = await res.json();
-  if (!res.ok) throw new Error(`${method} ${url}: HTTP ${res.status} ${JSON.stringify(body)}`);
+  if (!res.ok) {
+    throw Object.assign(new Error(`${method} ${url}: HTTP ${res.status} ${JSON.stringify(body)}`), { status: res.status });
+  }
   return body;
+}
+
+// unauthorized shows a 401 from a route that needs a signed-in user. It is
+// not a failure when nobody is signed in; when someone is, the API refused
+// the token (expired, or signed by an earlier run of the local preview), so
+// the token is dropped and the user asked to sign in again.
+function unauthorized(id, e) {
+  if (e.status !== 401) return false;
+  if (!signInOn) {
+    show(id, '401 Unauthorized: no sign-in here (config.json has no cognito auth)');
+    return true;
+  }
+  if (idToken() === null) {
+    show(id, '401 Unauthorized: sign in to call it');
+    return true;
+  }
+  sessionStorage.removeItem(TOKEN_KEY);
+  show(id, '401 Unauthorized: the API refused the ID token; sign in again', 'error');
+  $('sign-in').hidden = false;
+  $('sign-out').hidden = true;
+  show('user', 'signed out');
+  return false;
 }
 
 async function loadConfig() {
@@ -139,7 +295,7 @@ async function loadConfig() {
 
 async function checkHealth(base) {
   try {
-    const body = await getJSON(`${base}/health`);
+    const body = await getJSON(`${base}/health`, withToken());
     if (body.status !== 'ok') throw new Error(`GET ${base}/health: status ${JSON.stringify(body.status)}`);
     show('health', body.status, 'ok');
     $('health').title = `server time ${body.time}`;
@@ -152,17 +308,35 @@ async function checkHealth(base) {
 async function checkEcho(base) {
   const sent = { message: 'hello from the SPA', nonce: Math.random().toString(36).slice(2) };
   try {
-    const body = await getJSON(`${base}/echo`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(sent),
-    });
+    const body = await getJSON(
+      `${base}/echo`,
+      withToken({
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(sent),
+      }),
+    );
     if (body.echo?.nonce !== sent.nonce) {
       throw new Error(`POST ${base}/echo: the answer is not our request: ${JSON.stringify(body)}`);
     }
     show('echo', body.echo.message, 'ok');
   } catch (e) {
+    if (unauthorized('echo', e)) return;
     show('echo', 'failed', 'error');
+    throw e;
+  }
+}
+
+// checkMe shows who the API sees: the claims its authorizer verified.
+async function checkMe(base) {
+  try {
+    const { claims } = await getJSON(`${base}/me`, withToken());
+    const who = claims.email ?? claims['cognito:username'] ?? claims.principalId ?? '(no name)';
+    show('me', `${who} (sub ${claims.sub ?? claims.principalId ?? '?'})`, 'ok');
+    if (!$('sign-out').hidden) show('user', `signed in as ${who}`, 'ok');
+  } catch (e) {
+    if (unauthorized('me', e)) return;
+    show('me', 'failed', 'error');
     throw e;
   }
 }
@@ -172,7 +346,7 @@ async function runChecks() {
   try {
     config = await loadConfig();
   } catch (e) {
-    for (const id of ['env', 'api-base', 'health', 'echo']) show(id, 'not checked');
+    for (const id of ['env', 'api-base', 'health', 'echo', 'me', 'user']) show(id, 'not checked');
     fail(e.message);
     return;
   }
@@ -180,8 +354,22 @@ async function runChecks() {
   show('api-base', config.apiBase);
   for (const el of document.querySelectorAll('.base')) el.textContent = config.apiBase;
 
-  const results = await Promise.allSettled([checkHealth(config.apiBase), checkEcho(config.apiBase)]);
-  const errors = results.filter((r) => r.status === 'rejected').map((r) => r.reason?.message ?? String(r.reason));
+  const errors = [];
+  if (config.auth?.type === 'cognito') {
+    try {
+      await completeSignIn(config.auth);
+    } catch (e) {
+      errors.push(e.message);
+    }
+  }
+  setUpAccount(config);
+
+  const results = await Promise.allSettled([
+    checkHealth(config.apiBase),
+    checkEcho(config.apiBase),
+    checkMe(config.apiBase),
+  ]);
+  errors.push(...results.filter((r) => r.status === 'rejected').map((r) => r.reason?.message ?? String(r.reason)));
   if (errors.length > 0) fail(errors.join('; '));
   else if (!failed) show('status', 'ready', 'ok');
 }
