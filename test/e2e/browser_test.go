@@ -65,39 +65,9 @@ func TestBrowserDeepLink(t *testing.T) {
 		Env:                   env,
 		ContentSecurityPolicy: strictCSP,
 	}))
-	defer srv.Close()
+	t.Cleanup(srv.Close) // after the browser has stopped
 
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chrome),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		// Chromium otherwise keeps calling home (updates, sync, field
-		// trials) on a network that has none.
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1100, 800),
-	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf))
-	defer cancelBrowser()
-
-	// Start the browser, then follow the page's console until the end.
-	require.NoError(t, chromedp.Do(bctx), "starting %s", chrome)
-	console := watchConsole(bctx)
-	defer func() {
-		cancelBrowser()
-		for _, m := range console.wait() {
-			t.Log("console:", m)
-		}
-	}()
+	bctx, console := startBrowser(t, chrome)
 
 	require.NoError(t, chromedp.Do(bctx, chromedp.Navigate(srv.URL+"/items/42")))
 	status := waitStatus(t, bctx)
@@ -146,6 +116,44 @@ func TestBrowserDeepLink(t *testing.T) {
 
 	require.Empty(t, console.problems(), "exceptions or CSP violations in the page")
 	t.Logf("e2e took %s", time.Since(start).Round(time.Millisecond))
+}
+
+// startBrowser starts a headless Chromium for the test and returns its
+// context and the page's console. The browser stops, and the console is
+// logged, when the test ends.
+func startBrowser(t *testing.T, chrome string) (context.Context, *consoleLog) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chrome),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		// Chromium otherwise keeps calling home (updates, sync, field
+		// trials) on a network that has none.
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1100, 800),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	bctx, cancelBrowser := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf))
+
+	// Start the browser, then follow the page's console until the end.
+	require.NoError(t, chromedp.Do(bctx), "starting %s", chrome)
+	console := watchConsole(bctx)
+	t.Cleanup(func() {
+		cancelBrowser()
+		for _, m := range console.wait() {
+			t.Log("console:", m)
+		}
+		cancelAlloc()
+		cancel()
+	})
+	return bctx, console
 }
 
 // waitStatus waits until #status leaves "loading" and returns it. It polls
