@@ -51,6 +51,7 @@ func TestEveryResourceIsExposed(t *testing.T) {
 		}),
 		WafPreset:              &staticsite.WafPresetOptions{},
 		OriginSecretGeneration: jsii.Number(2),
+		Auth:                   &staticsite.AuthOptions{Cognito: &staticsite.CognitoAuthOptions{}, PublicPaths: jsii.Strings("/api/health")},
 	})
 
 	exposed := map[string]constructs.IConstruct{
@@ -58,7 +59,10 @@ func TestEveryResourceIsExposed(t *testing.T) {
 		"SpaFunction": site.SpaFunction(), "OriginSecret": site.OriginSecret(), "OriginApiKey": site.OriginApiKey(),
 		"UsagePlan": site.UsagePlan(), "WebAcl": site.WebAcl(), "SiteHeadersPolicy": site.SiteHeadersPolicy(),
 		"ApiHeadersPolicy": site.ApiHeadersPolicy(), "ApiAccessLogs": site.ApiAccessLogs(), "UploadLogs": site.UploadLogs(),
+		"UserPool": site.UserPool(), "UserPoolClient": site.UserPoolClient(), "UserPoolDomain": site.UserPoolDomain(),
+		"Authorizer": site.Authorizer(),
 	}
+	require.NotNil(t, site.HostedUiUrl())
 	for i, d := range site.Deployments() {
 		exposed["Deployments"+string(rune('0'+i))] = d
 	}
@@ -109,6 +113,11 @@ func TestAccessorsOfFeaturesThatAreOff(t *testing.T) {
 	require.Nil(t, site.ApiGatewayAccount())
 	require.Empty(t, site.AliasRecords())
 	require.Empty(t, site.Deployments())
+	require.Nil(t, site.Authorizer())
+	require.Nil(t, site.UserPool())
+	require.Nil(t, site.UserPoolClient())
+	require.Nil(t, site.UserPoolDomain())
+	require.Nil(t, site.HostedUiUrl())
 }
 
 // An imported bucket's policy cannot be changed by the construct: the user

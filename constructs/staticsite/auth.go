@@ -274,7 +274,7 @@ func forbiddenInPrefix(p string) string {
 
 // siteAuth is what the construct made for Auth.
 type siteAuth struct {
-	authorizer awsapigateway.IAuthorizer
+	authorizer awsapigateway.Authorizer
 	authType   awsapigateway.AuthorizationType
 	pool       awscognito.IUserPool
 	client     awscognito.IUserPoolClient

@@ -218,6 +218,37 @@ func ExampleNewStaticSiteWithApi_waf() {
 	// WafPreset and WebAclArn are both set: use the preset or your own web ACL, not both
 }
 
+// Signed-in users: a new Cognito user pool with a hosted UI and a public
+// app client for the SPA (authorization code flow with PKCE) guards every
+// API path but the public ones. Preflights (OPTIONS) never need a token.
+// With Frontend, /config.json tells the SPA where to sign in.
+func ExampleAuthOptions() {
+	stack := newStack("ap-southeast-2")
+	site := staticsite.NewStaticSiteWithApi(stack, jsii.String("Site"), &staticsite.StaticSiteWithApiProps{
+		Backend: staticsite.HttpBackend("https://orders.example.com"),
+		Auth: &staticsite.AuthOptions{
+			Cognito:     &staticsite.CognitoAuthOptions{DomainPrefix: jsii.String("orders-shop")},
+			PublicPaths: jsii.Strings("/api/health", "/api/catalog/*"),
+		},
+	})
+	awscdk.NewCfnOutput(stack, jsii.String("UserPoolId"), &awscdk.CfnOutputProps{Value: site.UserPool().UserPoolId()})
+	fmt.Println("user pool:", site.UserPool() != nil)
+	fmt.Println("app client:", site.UserPoolClient() != nil)
+	fmt.Println("hosted UI:", site.UserPoolDomain() != nil)
+
+	// A public path is under the API prefix.
+	err := (&staticsite.StaticSiteWithApiProps{
+		Backend: staticsite.HttpBackend("https://orders.example.com"),
+		Auth:    &staticsite.AuthOptions{Cognito: &staticsite.CognitoAuthOptions{}, PublicPaths: jsii.Strings("/health")},
+	}).Validate()
+	fmt.Println(err)
+	// Output:
+	// user pool: true
+	// app client: true
+	// hosted UI: true
+	// Auth.PublicPaths: "/health" is invalid: it is not under the API prefix "/api": only API paths need a public exception; for example "/api/health" or "/api/public/*"
+}
+
 // Validate reports what NewStaticSiteWithApi would panic with, every
 // problem at once, so that a configuration can be tested without a panic.
 func ExampleStaticSiteWithApiProps_Validate() {

@@ -221,7 +221,7 @@ func (s *StaticSiteWithApi) UploadLogs() awslogs.LogGroup {
 }
 
 // Authorizer is the API's authorizer; nil without Auth.
-func (s *StaticSiteWithApi) Authorizer() awsapigateway.IAuthorizer {
+func (s *StaticSiteWithApi) Authorizer() awsapigateway.Authorizer {
 	if s.auth == nil {
 		return nil
 	}
