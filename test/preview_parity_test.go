@@ -2,6 +2,7 @@ package test
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -34,7 +35,7 @@ func TestPreviewServesWhatIsUploaded(t *testing.T) {
 		f    *fixture
 		opts preview.Options
 	}{
-		{"dev stack", envStack(t, "dev"), preview.Options{Dir: filepath.Join(root, "web"), Env: env.Name, RuntimeConfig: env.FrontendConfig}},
+		{"dev stack", envStack(t, "dev"), preview.Options{Dir: filepath.Join(root, "web"), Env: env.Name, RuntimeConfig: env.FrontendConfig, Auth: env.AuthOptions()}},
 		{"construct with testdata/dist", frontendSite(t), preview.Options{Dir: filepath.Join("testdata", "dist"), Env: "test",
 			RuntimeConfig: map[string]any{"featureFlags": map[string]any{"beta": true}}}},
 	} {
@@ -101,6 +102,19 @@ func TestPreviewServesWhatIsUploaded(t *testing.T) {
 			require.Contains(t, got, "siteUrl")
 			delete(want, "siteUrl")
 			delete(got, "siteUrl")
+			// auth: the deploy's Cognito values are known at deploy, the
+			// preview's are its local issuer's; the shape and the
+			// values both know now must agree.
+			if wantAuth, ok := want[upload.ConfigAuth].(obj); ok {
+				gotAuth, ok := got[upload.ConfigAuth].(obj)
+				require.True(t, ok, "the deploy's config.json has auth, the preview's has %v", got[upload.ConfigAuth])
+				require.ElementsMatch(t, slices.Collect(maps.Keys(wantAuth)), slices.Collect(maps.Keys(gotAuth)), "auth keys")
+				for _, k := range []string{"type", "publicPaths", "scopes"} {
+					require.Equal(t, wantAuth[k], gotAuth[k], "auth.%s", k)
+				}
+				delete(want, upload.ConfigAuth)
+				delete(got, upload.ConfigAuth)
+			}
 			require.Equal(t, want, got)
 			d := byKey[upload.ConfigKey]
 			require.Equal(t, d.meta("cache-control"), resp.Header.Get("Cache-Control"))
@@ -110,7 +124,8 @@ func TestPreviewServesWhatIsUploaded(t *testing.T) {
 }
 
 // TestPreviewReadsCdkJSONAsTheApp: cmd/preview -env reads each
-// environment's frontendConfig and webDir from cdk.json as the app does.
+// environment's frontendConfig, webDir, CORS origins and auth from
+// cdk.json as the app does.
 func TestPreviewReadsCdkJSONAsTheApp(t *testing.T) {
 	cfg := appConfig(t)
 	require.NotEmpty(t, cfg.Environments)
@@ -120,5 +135,12 @@ func TestPreviewReadsCdkJSONAsTheApp(t *testing.T) {
 		require.Equal(t, name, e.Name)
 		require.Equal(t, ec.FrontendConfig, e.FrontendConfig, name)
 		require.Equal(t, ec.WebDir, e.WebDir, name)
+		require.Equal(t, ec.CorsAllowOrigins, e.CorsAllowOrigins, name)
+		// The preview's authorizer exempts the paths the deployed one does.
+		require.Equal(t, ec.Auth != nil, e.Auth != nil, name)
+		if ec.Auth != nil {
+			require.Equal(t, ec.Auth.PublicPaths, e.Auth.PublicPaths, name)
+			require.Equal(t, ec.Auth.Cognito != nil, e.Auth.Cognito, name)
+		}
 	}
 }
