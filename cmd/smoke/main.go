@@ -12,6 +12,11 @@
 // that the API refuses requests that skip CloudFront (or give
 // -api-execute-url). Flags may come before or after URL.
 //
+// When the site's /config.json has "auth" (the API has an authorizer),
+// the -me route must refuse a request without a token; with -token, or
+// the SMOKE_TOKEN environment variable when -token is not given, it must
+// answer the signed-in user's claims. The token is never printed.
+//
 // Exit status: 0 when every check passes, 1 when any check fails, 2 for a
 // usage error or when the host cannot be reached at all.
 package main
@@ -19,6 +24,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -38,7 +44,9 @@ const (
 )
 
 const (
-	progName    = "smoke"
+	progName = "smoke"
+	// tokenEnv holds the ID token when -token is not given.
+	tokenEnv    = "SMOKE_TOKEN"
 	usageHeader = `Usage: go run ./cmd/smoke [flags] URL
        go run ./cmd/smoke [flags] -outputs cdk-outputs.json [-stack NAME]
 
@@ -61,6 +69,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		apiPrefix = fs.String("api-prefix", smoke.DefaultApiPrefix, "path under which CloudFront routes to the API")
 		health    = fs.String("health", "", "GET route answering 2xx JSON (default <api-prefix>/health)")
 		echo      = fs.String("echo", "", "POST route echoing its JSON body (default <api-prefix>/echo)")
+		me        = fs.String("me", "", "GET route behind the authorizer answering the caller's claims, checked when config.json has auth (default <api-prefix>/me)")
+		token     = fs.String("token", "", "a signed-in user's ID `token`, sent as Authorization: Bearer to the -me route when config.json has auth (default $"+tokenEnv+"); never printed")
 		origin    = fs.String("origin", "", "also check a CORS preflight from this origin, e.g. http://localhost:5173")
 		timeout   = fs.Duration("timeout", smoke.DefaultTimeout, "limit for each request")
 		retries   = fs.Int("retries", smoke.DefaultRetries, fmt.Sprintf("repeats after a network error or 5xx, 0 to %d", smoke.MaxRetries))
@@ -115,11 +125,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return usageErr("-deadline must be positive, got %s", *deadline)
 	}
 
+	// The flag wins, even when given empty; the environment keeps the
+	// token out of the shell's history and the process list.
+	tokenGiven := false
+	fs.Visit(func(f *flag.Flag) { tokenGiven = tokenGiven || f.Name == "token" })
+	if !tokenGiven {
+		*token = os.Getenv(tokenEnv)
+	}
+
 	cfg := smoke.Config{
 		BaseURL:    base,
 		ApiPrefix:  *apiPrefix,
 		HealthPath: *health,
 		EchoPath:   *echo,
+		MePath:     *me,
+		Token:      *token,
 		Origin:     *origin,
 		// The one request sent to another host: the API's own URL.
 		ApiExecuteUrl: exec,

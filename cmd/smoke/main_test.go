@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -27,8 +29,15 @@ func recorded(t *testing.T, name string) []byte {
 // newSite serves a minimal healthy site on loopback; brokenPost, when set,
 // answers every POST instead (a recorded failure).
 func newSite(t *testing.T, brokenPost http.HandlerFunc) *httptest.Server {
+	srv := httptest.NewServer(siteHandler(t, brokenPost))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// siteHandler is newSite's handler.
+func siteHandler(t *testing.T, brokenPost http.HandlerFunc) http.HandlerFunc {
 	index := recorded(t, "index.html")
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost && brokenPost != nil {
 			brokenPost(w, r)
 			return
@@ -73,14 +82,62 @@ func newSite(t *testing.T, brokenPost http.HandlerFunc) *httptest.Server {
 			_, _ = w.Write(out)
 		case r.Method == http.MethodOptions:
 			w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+			w.Header().Set("Access-Control-Allow-Headers", "Content-Type,Authorization")
 			w.WriteHeader(http.StatusNoContent)
 		default:
 			w.WriteHeader(http.StatusNotFound)
 			_, _ = io.WriteString(w, `{"error":"not found"}`)
 		}
+	}
+}
+
+// newAuthSite is newSite with an authorizer that accepts only token in
+// front of /api/me, the one API route that is not public, and config.json
+// saying so. brokenMe, when set, answers GET /api/me instead (a recorded
+// failure).
+func newAuthSite(t *testing.T, token string, brokenMe http.HandlerFunc) *httptest.Server {
+	site := siteHandler(t, nil)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/config.json":
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Cache-Control", "no-cache")
+			_, _ = io.WriteString(w, `{"apiBase":"/api","auth":{"type":"cognito","issuer":"https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123","publicPaths":["/api/health","/api/echo"]}}`)
+		case r.URL.Path == "/api/me" && r.Method == http.MethodGet && brokenMe != nil:
+			brokenMe(w, r)
+		case r.URL.Path == "/api/me" && r.Method == http.MethodGet && r.Header.Get("Authorization") != "Bearer "+token:
+			unauthorized(w, "Unauthorized")
+		case r.URL.Path == "/api/me" && r.Method == http.MethodGet:
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, `{"claims":{"sub":"7d5e3c1a-0000-4000-8000-000000000001","email":"test-user@example.com"}}`)
+		default:
+			site(w, r)
+		}
 	}))
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// unauthorized is API Gateway's gateway response for a missing or
+// refused token.
+func unauthorized(w http.ResponseWriter, message string) {
+	b, _ := json.Marshal(map[string]string{"message": message})
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("x-amzn-ErrorType", "UnauthorizedException")
+	w.WriteHeader(http.StatusUnauthorized)
+	_, _ = w.Write(b)
+}
+
+// testToken is an ID token of the site's user pool (its signature is
+// made up: the fake authorizer compares whole tokens), valid for an hour.
+func testToken(t *testing.T) string {
+	t.Helper()
+	claims, err := json.Marshal(map[string]any{"iss": "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123", "token_use": "id",
+		"exp": time.Now().Add(time.Hour).Unix(), "sub": "7d5e3c1a-0000-4000-8000-000000000001"})
+	require.NoError(t, err)
+	enc := base64.RawURLEncoding.EncodeToString
+	return enc([]byte(`{"alg":"RS256","kid":"fake-key"}`)) + "." + enc(claims) + "." + enc([]byte("signature of the fake user pool, not checked"))
 }
 
 // edgeMethods replays CloudFront's 403 for a method the behavior refuses.
@@ -125,7 +182,8 @@ func TestHealthySiteExitsZero(t *testing.T) {
 	require.Contains(t, out, "PASS root")
 	require.Contains(t, out, "PASS api-echo")
 	require.Contains(t, out, "PASS api-compression")
-	require.Contains(t, out, "OK: all 13 checks passed, 2 not checked")
+	require.Contains(t, out, "OK: all 13 checks passed, 3 not checked")
+	require.Contains(t, out, "SKIP auth-required       not checked: /config.json has no auth, so the API has no authorizer; the auth checks did not run")
 	require.Contains(t, out, "SKIP api-direct-access   not checked: no execute-api URL")
 	require.NotContains(t, out, "FAIL")
 }
@@ -193,7 +251,7 @@ func TestJSONReport(t *testing.T) {
 		require.NoError(t, json.Unmarshal([]byte(out), &rep), out)
 		require.Equal(t, srv.URL, rep.URL)
 		require.False(t, rep.OK)
-		require.Len(t, rep.Checks, 16)
+		require.Len(t, rep.Checks, 17)
 		for _, c := range rep.Checks {
 			require.NotNil(t, c.OK, "every check has ok")
 			require.NotNil(t, c.Pitfall, "every check has pitfall")
@@ -216,7 +274,7 @@ func TestJSONReport(t *testing.T) {
 		var rep report
 		require.NoError(t, json.Unmarshal([]byte(out), &rep), out)
 		require.True(t, rep.OK)
-		require.Len(t, rep.Checks, 15)
+		require.Len(t, rep.Checks, 16)
 	})
 }
 
@@ -276,7 +334,7 @@ func TestApiExecuteUrl(t *testing.T) {
 	outputs := writeOutputs(t, `{"S": {"SiteUrl": "`+srv.URL+`", "ApiExecuteUrl": "`+open.URL+`/dev/"}}`)
 	code, out, _ = runCmd("-outputs", outputs, "-api-execute-url", closed.URL+"/dev")
 	require.Equal(t, 0, code, out)
-	require.Contains(t, out, "OK: all 14 checks passed, 1 not checked")
+	require.Contains(t, out, "OK: all 14 checks passed, 2 not checked")
 }
 
 func TestUsageErrorsExitTwo(t *testing.T) {
@@ -339,4 +397,81 @@ func TestUnreachableHostExitsTwo(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(out), &rep), out)
 	require.True(t, rep.Unreachable)
 	require.Contains(t, rep.Error, "connection refused")
+}
+
+// TestToken: with auth in config.json, the token comes from -token, or
+// from SMOKE_TOKEN when -token is not given at all.
+func TestToken(t *testing.T) {
+	token := testToken(t)
+	srv := newAuthSite(t, token, nil)
+	const skipped = "SKIP auth-signed-in      not checked: no token given (-token or SMOKE_TOKEN)"
+	const signedIn = "PASS auth-signed-in      GET /api/me with Authorization: Bearer <token> -> 200 application/json, claims: email, sub"
+	tests := []struct {
+		name string
+		env  string // SMOKE_TOKEN
+		args []string
+		want string
+	}{
+		{"neither", "", nil, skipped},
+		{"SMOKE_TOKEN", token, nil, signedIn},
+		{"-token", "", []string{"-token", token}, signedIn},
+		{"-token wins over SMOKE_TOKEN", "not-the-token", []string{"-token", token}, signedIn},
+		{"-token given empty turns SMOKE_TOKEN off", token, []string{"-token="}, skipped},
+		{"pasted with Bearer and a line end", "Bearer " + token + "\n", nil, signedIn},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("SMOKE_TOKEN", tt.env)
+			code, out, errOut := runCmd(append(tt.args, srv.URL)...)
+			require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
+			require.Contains(t, out, tt.want)
+			require.Contains(t, out, `PASS auth-required       GET /api/me -> 401 application/json "Unauthorized" without a token`)
+			require.NotContains(t, out+errOut, token)
+		})
+	}
+}
+
+// TestTokenNeverPrinted: not in a failure, not in the JSON report, not in
+// a usage error, even when an answer quotes it.
+func TestTokenNeverPrinted(t *testing.T) {
+	token := testToken(t)
+	leaky := newAuthSite(t, token, func(w http.ResponseWriter, r *http.Request) {
+		// A proxy in front of the API that ate the header and says what it got.
+		unauthorized(w, "Unauthorized; got "+r.Header.Get("Authorization")+" and dropped it")
+	})
+	secrets := append(strings.Split(token, "."), token)
+	notPrinted := func(t *testing.T, output string) {
+		t.Helper()
+		for _, s := range secrets {
+			require.NotContains(t, output, s)
+		}
+	}
+
+	t.Setenv("SMOKE_TOKEN", token)
+	code, out, errOut := runCmd("-retries", "0", leaky.URL)
+	require.Equal(t, 1, code, out)
+	require.Contains(t, out, "FAIL auth-signed-in      [headers-dropped] GET /api/me with Authorization: Bearer <token> -> 401 application/json: "+
+		`{"message":"Unauthorized; got Bearer <token> and dropped it"}; the gateway says "Unauthorized; got Bearer <token> and dropped it"`)
+	notPrinted(t, out+errOut)
+
+	code, out, errOut = runCmd("-json", "-retries", "0", leaky.URL)
+	require.Equal(t, 1, code, out)
+	require.Contains(t, out, `"pitfall": "headers-dropped"`)
+	notPrinted(t, out+errOut)
+
+	// A token that cannot be sent is a usage error that does not quote it.
+	code, out, errOut = runCmd("-token", token[:20]+" "+token[20:], leaky.URL)
+	require.Equal(t, 2, code, out)
+	require.Contains(t, errOut, "the token has spaces, quotes or control characters inside")
+	notPrinted(t, out+errOut)
+	require.NotContains(t, errOut, token[:20])
+}
+
+// TestMePath: -me names the route behind the authorizer.
+func TestMePath(t *testing.T) {
+	srv := newAuthSite(t, testToken(t), nil)
+	t.Setenv("SMOKE_TOKEN", "")
+	code, out, _ := runCmd("-me", "/api/who", srv.URL)
+	require.Equal(t, 1, code, out)
+	require.Contains(t, out, "FAIL auth-required       [no known pitfall] GET /api/who -> 404 application/json")
 }

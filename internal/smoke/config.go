@@ -67,6 +67,21 @@ type Config struct {
 	// Default: ApiPrefix + "/echo".
 	EchoPath string
 
+	// MePath is a GET route behind the API's authorizer that answers 200
+	// JSON {"claims":{...}} with the verified caller's claims, as the
+	// bundled backend's does. It is asked without a token, and with Token
+	// when that is set; only when /config.json has "auth".
+	// Default: ApiPrefix + "/me".
+	MePath string
+
+	// Token is a signed-in user's ID token, sent as "Authorization: Bearer
+	// <Token>" to MePath when /config.json has "auth". A leading "Bearer "
+	// and surrounding white space are dropped. It is a credential: it
+	// never appears in a Report, in a check's detail or in an error, even
+	// when an answer quotes it.
+	// Default: "" (the signed-in check is skipped).
+	Token string
+
 	// Origin, when set, adds the CORS preflight check and is sent as the
 	// Origin header of the echo request. It must be scheme://host[:port].
 	// Default: "" (no CORS check).
@@ -151,7 +166,10 @@ func (c Config) resolve() (*resolved, error) {
 	if r.EchoPath == "" {
 		r.EchoPath = r.ApiPrefix + "/echo"
 	}
-	for _, p := range []struct{ name, value string }{{"health", r.HealthPath}, {"echo", r.EchoPath}} {
+	if r.MePath == "" {
+		r.MePath = r.ApiPrefix + "/me"
+	}
+	for _, p := range []struct{ name, value string }{{"health", r.HealthPath}, {"echo", r.EchoPath}, {"me", r.MePath}} {
 		if !strings.HasPrefix(p.value, "/") || strings.ContainsAny(p.value, "?# ") {
 			add("%s path %q is invalid: it must be an absolute path such as %s/%s", p.name, p.value, DefaultApiPrefix, p.name)
 		}
@@ -170,6 +188,12 @@ func (c Config) resolve() (*resolved, error) {
 		case u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil:
 			add("origin %q must be only scheme://host[:port], with no path or trailing slash; use %q", c.Origin, u.Scheme+"://"+u.Host)
 		}
+	}
+
+	r.Token = bearerToken(c.Token)
+	if strings.IndexFunc(r.Token, func(c rune) bool { return c <= ' ' || c > '~' || c == '"' || c == '\'' }) >= 0 {
+		// Never quote the token: it is a credential.
+		add("the token has spaces, quotes or control characters inside; give the ID token alone: three base64url parts joined by dots")
 	}
 
 	if c.ApiExecuteUrl != "" {
@@ -204,6 +228,16 @@ func (c Config) resolve() (*resolved, error) {
 		add("deadline %s must be positive", c.Deadline)
 	}
 	return r, errors.Join(errs...)
+}
+
+// bearerToken returns token without surrounding white space and without
+// a leading "Bearer ", as pasted from a request's Authorization header.
+func bearerToken(token string) string {
+	t := strings.TrimSpace(token)
+	if len(t) > len("Bearer ") && strings.EqualFold(t[:len("Bearer ")], "Bearer ") {
+		t = strings.TrimSpace(t[len("Bearer "):])
+	}
+	return t
 }
 
 // url returns the absolute URL of path on the site; path may end in a

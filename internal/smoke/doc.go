@@ -28,6 +28,14 @@
 // execute-api URL (Config.ApiExecuteUrl), a request there without
 // CloudFront's key is refused.
 //
+// When /config.json has "auth" (the API has an authorizer), Run also
+// checks what a signed-in app relies on: a route behind the authorizer
+// (Config.MePath) refuses a request without a token with API Gateway's
+// 401 JSON, uncached and with CORS headers for an allowed origin; its
+// preflight is answered without a token; the first exact public path
+// answers without one; and, given a user's ID token (Config.Token), the
+// route answers the caller's claims. The token is never reported.
+//
 // Each failed response is matched against the known failure signatures
 // (CloudFront's "not configured to allow the HTTP request method" page, S3's
 // XML errors, API Gateway's "Missing Authentication Token", and so on; the

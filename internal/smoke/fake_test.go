@@ -3,7 +3,9 @@ package smoke_test
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime"
 	"net"
@@ -16,8 +18,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/one-origin/staticsitewithapi/internal/routing"
+	"github.com/one-origin/staticsitewithapi/internal/upload"
 )
 
 // allowedOrigin is the one origin the fake site's CORS policy allows.
@@ -51,6 +57,9 @@ type fakeSite struct {
 	prefix   string
 	index    []byte
 	override func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool
+	// auth, when set, puts an authorizer in front of the API and
+	// config.json's "auth" on the site.
+	auth *fakeAuth
 
 	mu       sync.Mutex
 	requests map[string]int // "METHOD /path" -> count
@@ -119,7 +128,13 @@ func (s *fakeSite) s3(w http.ResponseWriter, r *http.Request) {
 		replay(w, http.StatusOK, s.index,
 			"Content-Type", "text/html", "Cache-Control", "no-cache", "Server", "AmazonS3", "X-Cache", "Hit from cloudfront", "Age", "120")
 	case "/config.json":
-		replay(w, http.StatusOK, []byte(`{"environment":"test","apiBase":"`+s.prefix+`","siteUrl":"https://d111111abcdef8.cloudfront.net"}`),
+		config := map[string]any{"environment": "test", "apiBase": s.prefix, "siteUrl": "https://d111111abcdef8.cloudfront.net"}
+		if s.auth != nil {
+			config[upload.ConfigAuth] = s.auth.config()
+		}
+		b, err := json.Marshal(config)
+		require.NoError(s.t, err)
+		replay(w, http.StatusOK, b,
 			"Content-Type", "application/json", "Cache-Control", "no-cache", "Server", "AmazonS3", "X-Cache", "RefreshHit from cloudfront")
 	case scriptPath:
 		// The bundle knows the site's URL but calls the API by its path.
@@ -158,8 +173,26 @@ func (s *fakeSite) api(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
+	// The authorizer answers before the backend, except on public paths;
+	// claims stays nil there, as the backend's requestContext.authorizer.
+	var claims map[string]any
+	if s.auth != nil && !s.auth.isPublic(s.t, s.prefix, r.URL.Path) {
+		var msg string
+		if claims, msg = s.auth.verify(r.Header.Get("Authorization")); claims == nil {
+			gatewayError(w, http.StatusUnauthorized, msg)
+			return
+		}
+	}
 	rel := strings.TrimPrefix(r.URL.Path, s.prefix)
 	switch {
+	case rel == "/me" && r.Method == http.MethodGet:
+		// apihandler's /me: the claims the authorizer verified.
+		if claims == nil {
+			writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "no verified caller: GET " + r.URL.Path +
+				" reached the handler without an authorizer's claims; it must sit behind the API's authorizer, not on a public path"})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"claims": claims})
 	case rel == "/health" && r.Method == http.MethodGet:
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "time": "2025-01-01T00:00:00Z"})
 	case rel == "/echo" && r.Method == http.MethodPost:
@@ -203,6 +236,96 @@ func (s *fakeSite) api(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "not found", "path": r.URL.Path})
 	}
+}
+
+// gatewayError is API Gateway's gateway response for a refused request
+// (UNAUTHORIZED, ACCESS_DENIED), with the construct's Cache-Control.
+func gatewayError(w http.ResponseWriter, status int, message string) {
+	w.Header().Set("x-amzn-ErrorType", "UnauthorizedException")
+	writeJSON(w, status, map[string]string{"message": message})
+}
+
+// The fake user pool: its issuer, and the claims of its user.
+const fakeIssuer = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123"
+
+// fakeAuth is a Cognito user pool authorizer on the API's ANY methods
+// (never OPTIONS), and the "auth" object of config.json that describes it.
+type fakeAuth struct {
+	// configPublic is config.json's publicPaths.
+	configPublic []string
+	// public are the paths the API really leaves open; nil means
+	// configPublic.
+	public []string
+	// token is the one ID token the authorizer accepts.
+	token string
+}
+
+// newFakeAuth is a healthy authorizer: the app's public paths (as in
+// cdk.json) and a valid ID token of the pool's test user.
+func newFakeAuth() *fakeAuth {
+	return &fakeAuth{
+		configPublic: []string{"/api/public/*", "/api/health", "/api/echo"},
+		token:        idToken(fakeIssuer, "id", time.Now().Add(time.Hour)),
+	}
+}
+
+// idToken makes a JWT with the claims a Cognito ID token has. Its
+// signature is made up: the fake authorizer compares whole tokens.
+func idToken(issuer, use string, exp time.Time) string {
+	part := func(v any) string {
+		b, _ := json.Marshal(v)
+		return base64.RawURLEncoding.EncodeToString(b)
+	}
+	return part(map[string]any{"alg": "RS256", "kid": "fake-key"}) + "." +
+		part(map[string]any{"iss": issuer, "token_use": use, "exp": exp.Unix(), "sub": "7d5e3c1a-0000-4000-8000-000000000001",
+			"email": "test-user@example.com", "cognito:username": "test-user", "aud": "fakeclient123"}) +
+		"." + base64.RawURLEncoding.EncodeToString([]byte("signature of the fake user pool, not checked"))
+}
+
+// config is config.json's "auth" object for the authorizer.
+func (a *fakeAuth) config() upload.AuthConfig {
+	return upload.AuthConfig{Type: upload.AuthCognito, Issuer: fakeIssuer, UserPoolId: "eu-west-1_AbCdEf123", ClientId: "fakeclient123",
+		PublicPaths: a.configPublic}
+}
+
+func (a *fakeAuth) isPublic(t testing.TB, prefix, path string) bool {
+	paths := a.public
+	if paths == nil {
+		paths = a.configPublic
+	}
+	var parsed []routing.PublicPath
+	for _, p := range paths {
+		pp, err := routing.ParsePublicPath(prefix, p)
+		require.NoError(t, err)
+		parsed = append(parsed, pp)
+	}
+	return routing.IsPublic(parsed, path)
+}
+
+// verify returns the claims of a valid "Bearer <token>", or nil and the
+// message of API Gateway's 401.
+func (a *fakeAuth) verify(authorization string) (map[string]any, string) {
+	token, ok := strings.CutPrefix(authorization, "Bearer ")
+	parts := strings.Split(token, ".")
+	if !ok || len(parts) != 3 {
+		return nil, "Unauthorized"
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	var claims map[string]any
+	if err != nil || json.Unmarshal(payload, &claims) != nil {
+		return nil, "Unauthorized"
+	}
+	if exp, _ := claims["exp"].(float64); time.Unix(int64(exp), 0).Before(time.Now()) {
+		return nil, "The incoming token has expired"
+	}
+	if token != a.token {
+		return nil, "Unauthorized"
+	}
+	// Cognito passes every claim as a string.
+	for k, v := range claims {
+		claims[k] = fmt.Sprint(v)
+	}
+	return claims, ""
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

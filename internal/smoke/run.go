@@ -38,6 +38,16 @@ const (
 	CheckHeaders      = "api-headers"
 	CheckErrorCors    = "api-error-cors"
 	CheckDirectAccess = "api-direct-access"
+
+	// The checks of an API with an authorizer (auth.go), run only when
+	// /config.json has "auth"; without it, CheckAuthRequired is reported
+	// as skipped and the others are left out.
+	CheckAuthRequired  = "auth-required"
+	CheckAuthUncached  = "auth-errors-uncached"
+	CheckAuthPreflight = "auth-preflight"
+	CheckAuthErrorCors = "auth-error-cors"
+	CheckAuthPublic    = "auth-public-path"
+	CheckAuthSignedIn  = "auth-signed-in"
 )
 
 // maxBody caps how much of a response body is read; the checks need only
@@ -141,10 +151,14 @@ func Run(ctx context.Context, cfg Config, client *http.Client) Report {
 	if c.Origin != "" {
 		rep.Checks = append(rep.Checks, r.checkPreflight(ctx))
 	}
+	rep.Checks = append(rep.Checks, r.checkAuth(ctx, config)...)
 	rep.Checks = append(rep.Checks, r.checkDirectAccess(ctx))
 	rep.OK = true
-	for _, ch := range rep.Checks {
+	for i, ch := range rep.Checks {
 		rep.OK = rep.OK && ch.OK
+		// An answer may quote the token (a backend that echoes it, say).
+		rep.Checks[i].Detail = redact(ch.Detail, c.Token)
+		rep.Checks[i].Fix = redact(ch.Fix, c.Token)
 	}
 	return rep
 }
@@ -155,8 +169,10 @@ type runner struct {
 
 	// What later checks judge from earlier answers: the last answer of the
 	// health route, the echo's answer to a request with cfg.Origin, and the
-	// unknown route's error to one.
-	health, echo, apiError *Response
+	// unknown route's error to one; with auth, the 401 or 403 for MePath
+	// without a token and the preflight for it, both from cfg.Origin.
+	health, echo, apiError   *Response
+	authError, authPreflight *Response
 }
 
 // fetch sends one request for path on the site, repeating it after a
@@ -212,6 +228,18 @@ func (r *runner) once(ctx context.Context, method, target string, body []byte, h
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
 		return Response{}, r.explain(ctx, actx, err)
+	}
+	if t := r.cfg.Token; t != "" {
+		// An answer that quotes the token (a proxy or backend that echoes
+		// Authorization) must not bring it into a check's detail, where a
+		// cut quote would escape redaction of the report.
+		b = []byte(redact(string(b), t))
+		for k, vs := range resp.Header {
+			for i := range vs {
+				vs[i] = redact(vs[i], t)
+			}
+			resp.Header[k] = vs
+		}
 	}
 	return Response{Status: resp.StatusCode, Header: resp.Header, Body: b}, nil
 }

@@ -555,6 +555,9 @@ func TestRunScenarios(t *testing.T) {
 					require.Equal(t, tt.execute == nil, c.Skipped, "%s: %s", c.Name, c.Detail)
 				case smoke.CheckErrorCors:
 					require.Equal(t, tt.origin == "", c.Skipped && strings.Contains(c.Detail, "no origin given"), "%s: %s", c.Name, c.Detail)
+				case smoke.CheckAuthRequired:
+					// The fake site has no authorizer unless a test gives it one.
+					require.True(t, c.Skipped, "%s: %s", c.Name, c.Detail)
 				}
 				require.NotEmpty(t, c.Detail, "check %s has no detail", c.Name)
 			}
@@ -576,7 +579,7 @@ func TestRunScenarios(t *testing.T) {
 			if tt.origin != "" {
 				want = append(want, smoke.CheckPreflight)
 			}
-			want = append(want, smoke.CheckDirectAccess)
+			want = append(want, smoke.CheckAuthRequired, smoke.CheckDirectAccess)
 			var names []string
 			for _, c := range rep.Checks {
 				names = append(names, c.Name)
@@ -849,7 +852,7 @@ func TestRunHonoursTheOverallDeadline(t *testing.T) {
 	for _, c := range rep.Checks {
 		if c.Skipped {
 			// Nothing came back for them to judge.
-			require.Contains(t, []string{smoke.CheckApiBase, smoke.CheckSingleHop, smoke.CheckErrorCors, smoke.CheckDirectAccess}, c.Name)
+			require.Contains(t, []string{smoke.CheckApiBase, smoke.CheckSingleHop, smoke.CheckErrorCors, smoke.CheckAuthRequired, smoke.CheckDirectAccess}, c.Name)
 			continue
 		}
 		require.False(t, c.OK, c.Name)
