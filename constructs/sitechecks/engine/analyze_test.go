@@ -68,8 +68,22 @@ func TestCovers(t *testing.T) {
 	}
 }
 
-// analyzeTemplate runs the analysis on CloudFormation resources.
+// analyzeTemplate runs the analysis on CloudFormation resources and
+// returns its findings as rule:level@target, sorted.
 func analyzeTemplate(t *testing.T, cfg config, resources string) []string {
+	t.Helper()
+	var out []string
+	for _, f := range analyzeFindings(t, cfg, resources) {
+		out = append(out, string(f.rule)+":"+string(f.level)+"@"+f.target)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// analyzeFindings runs the analysis on CloudFormation resources (the
+// members of a template's Resources, as a JSON object); each resource's
+// construct path is Stack/<logical ID>.
+func analyzeFindings(t *testing.T, cfg config, resources string) []finding {
 	t.Helper()
 	var tmpl map[string]struct {
 		Type       string
@@ -81,12 +95,7 @@ func analyzeTemplate(t *testing.T, cfg config, resources string) []string {
 		r := tmpl[id]
 		list = append(list, &resource{id: id, typ: r.Type, path: "Stack/" + id, props: asObj(lowerKeys(r.Properties))})
 	}
-	var out []string
-	for _, f := range analyze(list, cfg) {
-		out = append(out, string(f.rule)+":"+string(f.level)+"@"+f.target)
-	}
-	slices.Sort(out)
-	return out
+	return analyze(list, cfg)
 }
 
 const rawApi = `

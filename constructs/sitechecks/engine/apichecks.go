@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -56,12 +57,15 @@ func (m *model) webAclOn(a *restApi) bool {
 	return false
 }
 
-// checkCorsErrors: the API declares CORS on its methods (typically the
-// OPTIONS mock), but neither its DEFAULT_4XX and DEFAULT_5XX gateway
-// responses nor CloudFront's response headers policy add CORS, so API
-// Gateway's own errors reach the browser without it. An API that declares
-// no CORS at all is not reported: it is same-origin, or its backend sets
-// CORS, which a template does not show.
+// checkCorsErrors: the API declares CORS (on its methods, typically the
+// OPTIONS mock, or on gateway responses), but some of API Gateway's own
+// errors carry none and CloudFront's response headers policy adds none,
+// so those errors reach the browser without CORS. The defaults are
+// DEFAULT_4XX and DEFAULT_5XX; on an API with an authorizer or IAM, each
+// gateway response of authorizerResponses too, because one defined for its
+// type replaces the default's headers instead of adding to them. An API
+// that declares no CORS at all is not reported: it is same-origin, or its
+// backend sets CORS, which a template does not show.
 func (m *model) checkCorsErrors(b *behavior) {
 	a := b.origin.restApi
 	if a == nil {
@@ -71,21 +75,80 @@ func (m *model) checkCorsErrors(b *behavior) {
 		return // CloudFront adds CORS to every response of the behavior
 	}
 	declared := a.corsMethods()
+	for _, id := range a.gwCors {
+		typ, _ := asString(m.byId[id].props["responsetype"])
+		declared = append(declared, "gateway response "+strings.ToUpper(typ))
+	}
 	if len(declared) == 0 {
 		return
 	}
-	var missing []string
+	authorized := a.authorized()
+	var missing, inherited []string
 	for _, typ := range []string{"DEFAULT_4XX", "DEFAULT_5XX"} {
 		if !a.gwCorsFor[typ] {
 			missing = append(missing, typ)
 		}
 	}
-	if len(missing) == 0 {
+	for _, r := range authorizerResponses {
+		if authorized && a.gwByType[r.typ] == nil && !a.gwCorsFor[r.parent] {
+			inherited = append(inherited, r.typ)
+		}
+	}
+	if len(missing) > 0 {
+		errs := "no route, throttled, integration failed"
+		if len(inherited) > 0 {
+			errs += "; with the authorizer, " + strings.Join(inherited, ", ") + " too"
+		}
+		m.add(pitfalls.CorsErrors, LevelWarning, a.res.id, catalogFix(pitfalls.CorsErrors),
+			"API %s sets Access-Control-Allow-Origin on %s only: its %s gateway responses and %s's response headers policy add none, so API Gateway's own errors (%s) reach the browser without CORS and it reports a CORS error instead of the status.",
+			displayPath(a.res.path), strings.Join(declared, ", "), strings.Join(missing, " and "), b.name(), errs)
+	}
+	if !authorized {
 		return
 	}
-	m.add(pitfalls.CorsErrors, LevelWarning, a.res.id, catalogFix(pitfalls.CorsErrors),
-		"API %s sets Access-Control-Allow-Origin on %s only: its %s gateway responses and %s's response headers policy add none, so API Gateway's own errors (no route, throttled, integration failed) reach the browser without CORS and it reports a CORS error instead of the status.",
-		displayPath(a.res.path), strings.Join(declared, ", "), strings.Join(missing, " and "), b.name())
+	for _, r := range authorizerResponses {
+		gw := a.gwByType[r.typ]
+		if gw == nil || a.gwCorsFor[r.typ] {
+			continue
+		}
+		status := r.status
+		if s, ok := asString(gw.props["statuscode"]); ok && s != "" {
+			status = s
+		}
+		var replaced string
+		if a.gwCorsFor[r.parent] {
+			replaced = fmt.Sprintf(" It does not inherit the CORS headers of %s: a gateway response of a type replaces the default's headers for that type.", r.parent)
+		}
+		m.add(pitfalls.CorsErrors, LevelWarning, gw.id,
+			fmt.Sprintf("set Access-Control-Allow-Origin on gateway response %s too (ResponseParameters gatewayresponse.header.Access-Control-Allow-Origin), or let a CloudFront response headers policy add CORS to every API response.", r.typ),
+			"gateway response %s of API %s sets no Access-Control-Allow-Origin and %s's response headers policy adds none, so its %s answers reach the browser without CORS and it reports a CORS error instead of the status.%s",
+			r.typ, displayPath(a.res.path), b.name(), status, replaced)
+	}
+}
+
+// authorizerResponses are the gateway responses that carry the refusals
+// and failures of an authorizer (or of IAM), with their status and the
+// default gateway response they inherit from when the API defines none of
+// their type.
+var authorizerResponses = []struct {
+	typ, parent, status string
+}{
+	{"UNAUTHORIZED", "DEFAULT_4XX", "401"},
+	{"ACCESS_DENIED", "DEFAULT_4XX", "403"},
+	{"EXPIRED_TOKEN", "DEFAULT_4XX", "403"},
+	{"INVALID_SIGNATURE", "DEFAULT_4XX", "403"},
+	{"AUTHORIZER_FAILURE", "DEFAULT_5XX", "500"},
+	{"AUTHORIZER_CONFIGURATION_ERROR", "DEFAULT_5XX", "500"},
+}
+
+// authorized reports whether a method of the API other than OPTIONS has
+// an authorizer or IAM, whose refusals are gateway responses.
+func (a *restApi) authorized() bool {
+	return slices.ContainsFunc(a.methods, func(meth *resource) bool {
+		typ, _ := asString(meth.props["authorizationtype"])
+		typ = strings.ToUpper(typ)
+		return httpMethod(meth) != "OPTIONS" && (typ == "CUSTOM" || typ == "COGNITO_USER_POOLS" || typ == "AWS_IAM")
+	})
 }
 
 // checkCompression: nothing compresses the API's answers. CloudFront

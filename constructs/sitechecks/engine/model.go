@@ -82,6 +82,7 @@ const (
 	typeStage           = "AWS::ApiGateway::Stage"
 	typeDeployment      = "AWS::ApiGateway::Deployment"
 	typeGatewayResponse = "AWS::ApiGateway::GatewayResponse"
+	typeAuthorizer      = "AWS::ApiGateway::Authorizer"
 	typeBucket          = "AWS::S3::Bucket"
 	typeFunction        = "AWS::CloudFront::Function"
 	typeApiKey          = "AWS::ApiGateway::ApiKey"
@@ -96,7 +97,7 @@ const (
 var relevantTypes = map[string]bool{
 	typeDistribution: true, typeCachePolicy: true, typeRequestPolicy: true, typeHeadersPolicy: true,
 	typeRestApi: true, typeApiResource: true, typeMethod: true, typeStage: true, typeDeployment: true,
-	typeGatewayResponse: true, typeBucket: true, typeFunction: true, typeApiKey: true, typeAccount: true,
+	typeGatewayResponse: true, typeAuthorizer: true, typeBucket: true, typeFunction: true, typeApiKey: true, typeAccount: true,
 	typeWebAclAssoc: true, typeRotation: true, typeDeploy: true, typeAutoDelete: true,
 }
 
@@ -187,6 +188,7 @@ type restApi struct {
 	stages    map[string]*resource // stage name -> Stage or Deployment
 	gwCors    []string             // gateway responses that set Access-Control-Allow-Origin
 	gwCorsFor map[string]bool      // their ResponseType, upper-case
+	gwByType  map[string]*resource // every gateway response by ResponseType, upper-case
 	stageById map[string]string    // Stage logical ID -> stage name
 }
 
@@ -199,7 +201,7 @@ func (m *model) api(id string) *restApi {
 	if r == nil || r.typ != typeRestApi {
 		return nil
 	}
-	a := &restApi{res: r, paths: map[string][]string{}, methodAt: map[string][]string{}, stages: map[string]*resource{}, stageById: map[string]string{}, gwCorsFor: map[string]bool{}}
+	a := &restApi{res: r, paths: map[string][]string{}, methodAt: map[string][]string{}, stages: map[string]*resource{}, stageById: map[string]string{}, gwCorsFor: map[string]bool{}, gwByType: map[string]*resource{}}
 	m.apis[id] = a
 	a.spec = r.props["body"] != nil || r.props["bodys3location"] != nil
 	belongs := func(x *resource) bool { return m.resourceOf(x.props["restapiid"], typeRestApi) == r }
@@ -221,9 +223,10 @@ func (m *model) api(id string) *restApi {
 				}
 			}
 		case typeGatewayResponse:
+			typ, _ := asString(x.props["responsetype"])
+			a.gwByType[strings.ToUpper(typ)] = x
 			if mentionsAllowOrigin(x.props["responseparameters"]) {
 				a.gwCors = append(a.gwCors, x.id)
-				typ, _ := asString(x.props["responsetype"])
 				a.gwCorsFor[strings.ToUpper(typ)] = true
 			}
 		}
