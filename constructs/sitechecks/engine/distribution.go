@@ -166,6 +166,7 @@ func (m *model) checkApiBehavior(d *resource, b *behavior) {
 			"%s %s, so Authorization, Content-Type and the query string may never reach the API.",
 			b.name(), why)
 	}
+	m.checkAuthorizerSources(d, b)
 	if why := m.caches(b); why != "" {
 		m.add(pitfalls.ApiCached, LevelWarning, d.id, catalogFix(pitfalls.ApiCached),
 			"%s %s, so CloudFront can answer API calls from its cache with stale data or another user's response.",
