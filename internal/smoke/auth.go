@@ -68,6 +68,15 @@ func (c siteConfig) auth() (*upload.AuthConfig, error) {
 	return &a, nil
 }
 
+// publicFix is the remedy for the authorizer's 401 to a route that the
+// checks ask without a token (flag names it), or "" for any other answer.
+func (r *runner) publicFix(resp Response, flag string) string {
+	if !r.authOn || resp.Status != http.StatusUnauthorized || !isJSON(resp) {
+		return ""
+	}
+	return "the API's authorizer refused it without a token: list " + resp.Path + " in Auth.PublicPaths (auth.publicPaths in cdk.json), or point " + flag + " at a public route"
+}
+
 // authRouteFix is the remedy for MePath answering without a token.
 func (r *runner) authRouteFix() string {
 	return "keep " + r.cfg.MePath + " out of Auth.PublicPaths and let the authorizer guard the API's ANY methods (the construct does with Auth), or point -me at a GET route behind the authorizer"

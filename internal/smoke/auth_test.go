@@ -56,6 +56,8 @@ func TestRunAuthScenarios(t *testing.T) {
 		ids      []smoke.PitfallID
 		// details holds a text that each named check's detail must contain.
 		details map[string]string
+		// fixes holds a text that each named check's fix must contain.
+		fixes map[string]string
 	}{
 		{
 			name: "healthy site with auth, no token, no origin",
@@ -189,6 +191,21 @@ func TestRunAuthScenarios(t *testing.T) {
 			details: map[string]string{smoke.CheckAuthPublic: "GET /api/status -> 401"},
 		},
 		{
+			name: "the health and echo routes are not public paths",
+			auth: func(a *fakeAuth) {
+				a.configPublic = []string{"/api/public/*"}
+			},
+			// api-headers and api-compression post to the echo route too.
+			failing: []string{smoke.CheckHealth, smoke.CheckEcho, smoke.CheckHeaders, smoke.CheckCompression},
+			details: map[string]string{
+				smoke.CheckHealth: "GET /api/health -> 401 application/json; charset=utf-8: {\"message\":\"Unauthorized\"}; want 2xx JSON without a token",
+			},
+			fixes: map[string]string{
+				smoke.CheckHealth: "the API's authorizer refused it without a token: list /api/health in Auth.PublicPaths (auth.publicPaths in cdk.json), or point -health at a public route",
+				smoke.CheckEcho:   "list /api/echo in Auth.PublicPaths",
+			},
+		},
+		{
 			name: "config.json lists only a subtree as public",
 			auth: func(a *fakeAuth) {
 				a.configPublic = []string{"/api/public/*"}
@@ -260,6 +277,9 @@ func TestRunAuthScenarios(t *testing.T) {
 			require.Equal(t, tt.ids, rep.Pitfalls(), "pitfalls; report: %+v", rep)
 			for name, want := range tt.details {
 				require.Contains(t, findCheck(t, rep, name).Detail, want, name)
+			}
+			for name, want := range tt.fixes {
+				require.Contains(t, findCheck(t, rep, name).Fix, want, name)
 			}
 			require.Equal(t, tt.token == nil, findCheck(t, rep, smoke.CheckAuthSignedIn).Skipped)
 			if cfg.Token != "" {

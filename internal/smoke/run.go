@@ -133,6 +133,9 @@ func Run(ctx context.Context, cfg Config, client *http.Client) Report {
 		r.checkWellKnown(ctx),
 	)
 	config, configCheck := r.checkConfigJSON(ctx)
+	if a, err := config.auth(); err == nil && a != nil {
+		r.authOn = true
+	}
 	rep.Checks = append(rep.Checks,
 		r.checkRevalidate(ctx, config),
 		configCheck,
@@ -173,6 +176,10 @@ type runner struct {
 	// without a token and the preflight for it, both from cfg.Origin.
 	health, echo, apiError   *Response
 	authError, authPreflight *Response
+
+	// authOn is true when /config.json has "auth": the API has an
+	// authorizer, so the health and echo routes must be public paths.
+	authOn bool
 }
 
 // fetch sends one request for path on the site, repeating it after a
@@ -376,6 +383,9 @@ func (r *runner) checkHealth(ctx context.Context) Check {
 		if id := Diagnose(resp); id != "" {
 			return fail(CheckHealth, id, fmt.Sprintf("%s (request %d of 2)%s", describe(resp), i, cacheNote(resp)), "")
 		}
+		if fix := r.publicFix(resp, "-health"); fix != "" {
+			return fail(CheckHealth, "", describe(resp)+"; want 2xx JSON without a token", fix)
+		}
 		if !is2xx(resp.Status) || !isJSON(resp) {
 			return fail(CheckHealth, "", describe(resp)+"; want 2xx JSON",
 				"make the health path a GET route of the API that answers 2xx JSON (the default backend's "+DefaultApiPrefix+"/health does), or point the health path at one")
@@ -418,6 +428,9 @@ func (r *runner) checkEcho(ctx context.Context) Check {
 	}
 	if id := Diagnose(resp); id != "" {
 		return fail(CheckEcho, id, describe(resp), "")
+	}
+	if fix := r.publicFix(resp, "-echo"); fix != "" {
+		return fail(CheckEcho, "", describe(resp)+"; want 2xx JSON without a token", fix)
 	}
 	if !is2xx(resp.Status) || !isJSON(resp) {
 		return fail(CheckEcho, "", describe(resp)+"; want 2xx JSON", echoFix)
