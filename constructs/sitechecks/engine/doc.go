@@ -8,3 +8,5 @@
 // tool, a cloud assembly, or a deployed distribution read by
 // internal/live), and CheckTemplate for a template in Go.
 package engine
+
+//go:generate go run ./internal/gendoc -o ../../../docs/checks.md
