@@ -158,10 +158,6 @@ const (
 	anonymous = "anonymous"
 )
 
-// authScopes are the OAuth scopes the site's app client allows and the
-// SPA asks for.
-var authScopes = []string{"openid", "email", "profile"}
-
 var (
 	domainPrefixPattern = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$`)
 	identitySource      = regexp.MustCompile(`^(method\.request\.(header|querystring)\.[A-Za-z0-9._~!#$%&'*+^|-]+|stageVariables\.[A-Za-z0-9_]+|context\.[A-Za-z0-9_.]+)$`)
@@ -378,7 +374,10 @@ func (a *siteAuth) newAppClient(scope constructs.Construct, r *resolved, siteUrl
 			urls = append(urls, jsii.String(o+"/"))
 		}
 	}
-	scopes := []awscognito.OAuthScope{awscognito.OAuthScope_OPENID(), awscognito.OAuthScope_EMAIL(), awscognito.OAuthScope_PROFILE()}
+	scopes := make([]awscognito.OAuthScope, len(upload.AuthScopes))
+	for i, s := range upload.AuthScopes {
+		scopes[i] = awscognito.OAuthScope_Custom(jsii.String(s))
+	}
 	a.client = pool.AddClient(jsii.String("SiteClient"), &awscognito.UserPoolClientOptions{
 		GenerateSecret:             jsii.Bool(false),
 		PreventUserExistenceErrors: jsii.Bool(true),
@@ -412,7 +411,7 @@ func (a *siteAuth) config(r *resolved, siteUrl *string) map[string]any {
 			c.AuthorizeUrl, c.TokenUrl, c.LogoutUrl = c.Domain+"/oauth2/authorize", c.Domain+"/oauth2/token", c.Domain+"/logout"
 		}
 		c.RedirectUri = *siteUrl + "/"
-		c.Scopes = authScopes
+		c.Scopes = upload.AuthScopes
 	}
 	return c.Map()
 }

@@ -10,22 +10,12 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/one-origin/staticsitewithapi/internal/routing"
 )
 
 //go:embed spa_rewrite.js
 var spaRewriteCode string
-
-// corsHeaders are the CORS response headers CloudFront takes over from the
-// backend. Where CORS is configured the policy overrides them; where it is
-// not, they are removed so a backend's own "*" cannot leak out.
-var corsHeaders = []string{
-	"Access-Control-Allow-Origin",
-	"Access-Control-Allow-Credentials",
-	"Access-Control-Allow-Methods",
-	"Access-Control-Allow-Headers",
-	"Access-Control-Expose-Headers",
-	"Access-Control-Max-Age",
-}
 
 // newSpaFunction creates the viewer-request function that serves
 // /index.html for client-side routes (pitfall spa-deeplink).
@@ -48,7 +38,7 @@ func newApiHeadersPolicy(scope constructs.Construct, r *resolved) awscloudfront.
 		},
 	}
 	if len(r.origins) == 0 {
-		props.RemoveHeaders = jsii.Strings(corsHeaders...)
+		props.RemoveHeaders = jsii.Strings(routing.CorsResponseHeaders...)
 	} else {
 		c := r.Cors
 		if c == nil {
@@ -56,7 +46,7 @@ func newApiHeadersPolicy(scope constructs.Construct, r *resolved) awscloudfront.
 		}
 		maxAge := c.MaxAge
 		if maxAge == nil {
-			maxAge = awscdk.Duration_Minutes(jsii.Number(10))
+			maxAge = awscdk.Duration_Seconds(jsii.Number(routing.DefaultCorsMaxAge.Seconds()))
 		}
 		methods := c.AllowMethods
 		if methods == nil {
@@ -64,7 +54,7 @@ func newApiHeadersPolicy(scope constructs.Construct, r *resolved) awscloudfront.
 		}
 		headers := c.AllowHeaders
 		if headers == nil {
-			headers = jsii.Strings("Content-Type", "Authorization", "X-Requested-With")
+			headers = jsii.Strings(routing.DefaultCorsAllowHeaders...)
 		}
 		props.CorsBehavior = &awscloudfront.ResponseHeadersCorsBehavior{
 			AccessControlAllowOrigins:     jsii.Strings(r.origins...),

@@ -52,7 +52,7 @@ const (
 
 // Scopes is what the local app client allows and what config.json asks
 // for: the construct's app client's scopes.
-var Scopes = []string{"openid", "email", "profile"}
+var Scopes = upload.AuthScopes
 
 // LocalUserPoolId is config.json's auth.userPoolId in the preview: there
 // is no user pool, but the key is there as in a deploy's config.json.

@@ -6,31 +6,20 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/one-origin/staticsitewithapi/internal/routing"
 )
 
-// The construct's CORS defaults (staticsite.CorsOptions), which the
-// distribution's API response headers policy answers preflights with. The
-// construct package links aws-cdk-lib, so they are repeated here; keep
-// them equal.
+// The construct's CORS defaults (staticsite.CorsOptions, from package
+// routing), which the distribution's API response headers policy answers
+// preflights with, as header values.
 var (
 	corsAllowMethods = strings.Join(routing.AllMethods, ", ")
-	corsAllowHeaders = "Content-Type, Authorization, X-Requested-With"
-	corsMaxAge       = "600" // 10 minutes
+	corsAllowHeaders = strings.Join(routing.DefaultCorsAllowHeaders, ", ")
+	corsMaxAge       = strconv.Itoa(int(routing.DefaultCorsMaxAge.Seconds()))
 )
-
-// corsResponseHeaders are the headers the response headers policy owns:
-// it overrides the backend's, so the preview drops any the handler sets.
-var corsResponseHeaders = []string{
-	"Access-Control-Allow-Origin",
-	"Access-Control-Allow-Credentials",
-	"Access-Control-Allow-Methods",
-	"Access-Control-Allow-Headers",
-	"Access-Control-Expose-Headers",
-	"Access-Control-Max-Age",
-}
 
 // validateOrigins checks CorsAllowOrigins as the construct checks
 // Cors.AllowOrigins: "*" alone, or scheme://host[:port] entries.
@@ -97,7 +86,7 @@ func (c *corsWriter) WriteHeader(status int) {
 	if !c.done {
 		c.done = true
 		h := c.Header()
-		for _, k := range corsResponseHeaders {
+		for _, k := range routing.CorsResponseHeaders {
 			h.Del(k)
 		}
 		for k, v := range c.set {

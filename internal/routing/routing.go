@@ -220,3 +220,24 @@ func IsPublic(public []PublicPath, path string) bool {
 	}
 	return false
 }
+
+// The API behavior's CORS answer (CloudFront's response headers policy)
+// when Cors leaves these unset; the local preview answers the same.
+var (
+	// DefaultCorsAllowHeaders answer Access-Control-Request-Headers.
+	DefaultCorsAllowHeaders = []string{"Content-Type", "Authorization", "X-Requested-With"}
+	// CorsResponseHeaders are the CORS headers the policy owns: it
+	// overrides the backend's where CORS is configured, and removes them
+	// where it is not.
+	CorsResponseHeaders = []string{
+		"Access-Control-Allow-Origin",
+		"Access-Control-Allow-Credentials",
+		"Access-Control-Allow-Methods",
+		"Access-Control-Allow-Headers",
+		"Access-Control-Expose-Headers",
+		"Access-Control-Max-Age",
+	}
+)
+
+// DefaultCorsMaxAge is how long browsers may keep a preflight's answer.
+const DefaultCorsMaxAge = 10 * time.Minute

@@ -229,6 +229,10 @@ const (
 	AuthLambda = "lambda"
 )
 
+// AuthScopes are the OAuth scopes the site's app client allows and the SPA
+// asks for.
+var AuthScopes = []string{"openid", "email", "profile"}
+
 // AuthConfig is config.json's "auth" object: public values only, never a
 // secret. The construct fills the Cognito fields with values the deploy
 // resolves; the preview fills them with its local issuer's.
