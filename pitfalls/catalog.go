@@ -83,8 +83,8 @@ var catalog = []Pitfall{
 	},
 	{
 		ID:      HeadersDropped,
-		Symptom: "the backend gets no `Authorization`, no `Content-Type` and no query string",
-		Cause:   "the API behavior has no origin request policy, and its cache policy (often CachingOptimized, as in a console setup) forwards nothing by itself",
+		Symptom: "the backend gets no `Authorization`, no `Content-Type` and no query string; with an authorizer, every call answers 401 however valid the token",
+		Cause:   "the API behavior has no origin request policy, and its cache policy (often CachingOptimized, as in a console setup) forwards nothing by itself; CloudFront forwards `Authorization` only in the cache key, or with caching disabled and an all-viewer origin request policy",
 		Default: "origin request policy AllViewerExceptHostHeader on the API behavior",
 		Fix: fmt.Sprintf("set the API behavior's origin request policy to AllViewerExceptHostHeader (%s, awscloudfront.OriginRequestPolicy_ALL_VIEWER_EXCEPT_HOST_HEADER())",
 			AllViewerExceptHostHeader),
@@ -117,7 +117,7 @@ var catalog = []Pitfall{
 	{
 		ID:      CorsErrors,
 		Symptom: "the browser reports a CORS error where the API really answered 4XX or 5XX",
-		Cause:   "API Gateway's own error responses (no route, throttled, integration failed) carry no CORS headers",
+		Cause:   "API Gateway's own error responses (no route, throttled, integration failed, an authorizer's 401 and 403) carry no CORS headers",
 		Default: "the CloudFront response headers policy adds the CORS headers to every API response, API Gateway's own errors included",
 		Fix:     "add the CORS headers to API Gateway's own 4XX and 5XX answers too: let a CloudFront response headers policy add them to every API response, or set them on the gateway responses",
 		FoundBy: testsOnly | Smoke | Synth,
