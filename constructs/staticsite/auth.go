@@ -439,31 +439,32 @@ func (a *siteAuth) claimHeaders(public bool) map[string]*string {
 	return m
 }
 
-// authResponses are API Gateway's answers when the authorizer refuses:
-// JSON, never stored by a browser or cache.
+// authResponses are API Gateway's error answers the construct sets with
+// Auth: the 4XX and 5XX defaults, which every error type without a
+// response of its own inherits (an authorizer's 401 UNAUTHORIZED, 403
+// ACCESS_DENIED, EXPIRED_TOKEN and INVALID_SIGNATURE, 500
+// AUTHORIZER_FAILURE and AUTHORIZER_CONFIGURATION_ERROR, and API
+// Gateway's other errors), each keeping its own status code. The body is
+// API Gateway's own JSON; the construct adds that no browser or cache may
+// store the answer (pitfall errors-cached): one user's refusal is never
+// another's.
 var authResponses = []struct {
-	id     string
-	typ    func() awsapigateway.ResponseType
-	status string
+	id  string
+	typ func() awsapigateway.ResponseType
 }{
-	{"Unauthorized", awsapigateway.ResponseType_UNAUTHORIZED, "401"},
-	{"AccessDenied", awsapigateway.ResponseType_ACCESS_DENIED, "403"},
-	{"ExpiredToken", awsapigateway.ResponseType_EXPIRED_TOKEN, "403"},
-	{"InvalidSignature", awsapigateway.ResponseType_INVALID_SIGNATURE, "403"},
-	{"AuthorizerFailure", awsapigateway.ResponseType_AUTHORIZER_FAILURE, "500"},
-	{"AuthorizerConfigurationError", awsapigateway.ResponseType_AUTHORIZER_CONFIGURATION_ERROR, "500"},
+	{"Default4xx", awsapigateway.ResponseType_DEFAULT_4XX},
+	{"Default5xx", awsapigateway.ResponseType_DEFAULT_5XX},
 }
 
-// AuthErrorTemplate is the body of the authorizer's refusals: API
-// Gateway's message ("Unauthorized", "User is not authorized to access
-// this resource", ...) as JSON.
+// AuthErrorTemplate is the body of API Gateway's error answers with Auth:
+// its message ("Unauthorized", "User is not authorized to access this
+// resource", ...) as JSON.
 const AuthErrorTemplate = `{"message":$context.error.messageString}`
 
 func addAuthResponses(api awsapigateway.RestApi) {
 	for _, resp := range authResponses {
 		api.AddGatewayResponse(jsii.String("Auth"+resp.id), &awsapigateway.GatewayResponseOptions{
-			Type:       resp.typ(),
-			StatusCode: jsii.String(resp.status),
+			Type: resp.typ(),
 			ResponseHeaders: &map[string]*string{
 				"Cache-Control": jsii.String("'no-store'"),
 			},

@@ -138,11 +138,13 @@ func (b *Backend) integrations(headers map[string]*string) (root, proxy awsapiga
 // headers added.
 func (b *Backend) integration(path string, greedy bool, headers map[string]*string) awsapigateway.Integration {
 	if b.kind == backendLambda {
-		// AllowTestInvoke adds a second permission per method that only the
-		// console's test button uses.
+		// One permission lets this API (any of its methods, paths and
+		// stages, nothing else) invoke the function, instead of one per
+		// method and one more per method for the console's test button:
+		// with Auth's public paths there are up to a dozen methods.
 		return awsapigateway.NewLambdaIntegration(b.fn, &awsapigateway.LambdaIntegrationOptions{
-			Proxy:           jsii.Bool(true),
-			AllowTestInvoke: jsii.Bool(false),
+			Proxy:                   jsii.Bool(true),
+			ScopePermissionToMethod: jsii.Bool(false),
 		})
 	}
 	params := map[string]*string{keyParameter: jsii.String(keyPlaceholder)}
