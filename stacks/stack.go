@@ -59,6 +59,12 @@ func NewSiteStack(scope constructs.Construct, id string, props *SiteStackProps) 
 	if (cfg.HostedZoneId == "") != (cfg.HostedZoneName == "") {
 		return nil, fmt.Errorf("environment %s: set both hostedZoneId and hostedZoneName, or neither", props.EnvName)
 	}
+	var auth func(awscdk.Stack) *staticsite.AuthOptions
+	if cfg.Auth != nil {
+		if auth, err = authOptions(props.EnvName, cfg.Auth); err != nil {
+			return nil, err
+		}
+	}
 	var code awslambda.Code
 	if cfg.BackendUrl == "" {
 		if code, err = golambda.Code(props.ModuleRoot, "./backend/lambda"); err != nil {
@@ -130,12 +136,8 @@ func NewSiteStack(scope constructs.Construct, id string, props *SiteStackProps) 
 			HostedZoneId: jsii.String(cfg.HostedZoneId), ZoneName: jsii.String(cfg.HostedZoneName),
 		})
 	}
-	if cfg.Auth != nil {
-		auth, err := authOptions(stack, props.EnvName, cfg.Auth)
-		if err != nil {
-			return nil, err
-		}
-		siteProps.Auth = auth
+	if auth != nil {
+		siteProps.Auth = auth(stack)
 	}
 	site := staticsite.NewStaticSiteWithApi(stack, jsii.String("Site"), siteProps)
 
@@ -159,68 +161,79 @@ func NewSiteStack(scope constructs.Construct, id string, props *SiteStackProps) 
 	return stack, nil
 }
 
-// authOptions turns an environment's auth config into the construct's
-// Auth, referencing an existing pool or function by ID or ARN (no lookup).
-func authOptions(stack awscdk.Stack, env string, c *AuthConfig) (*staticsite.AuthOptions, error) {
-	o := &staticsite.AuthOptions{}
-	if len(c.PublicPaths) > 0 {
-		o.PublicPaths = jsii.Strings(c.PublicPaths...)
-	}
+// authOptions checks an environment's auth config and returns what builds
+// the construct's Auth in the stack, referencing an existing pool or
+// function by ID or ARN (no lookup). It needs no stack, so a mistake fails
+// before any construct exists.
+func authOptions(env string, c *AuthConfig) (func(stack awscdk.Stack) *staticsite.AuthOptions, error) {
 	if (c.Cognito == nil) == (c.Lambda == nil) {
 		return nil, fmt.Errorf("environment %s: auth needs exactly one of \"cognito\" and \"lambda\"", env)
 	}
+	var public *[]*string
+	if len(c.PublicPaths) > 0 {
+		public = jsii.Strings(c.PublicPaths...)
+	}
 	if cg := c.Cognito; cg != nil {
-		o.Cognito = &staticsite.CognitoAuthOptions{SelfSignUp: jsii.Bool(cg.SelfSignUp)}
-		if cg.UserPoolId != "" {
-			o.Cognito.SelfSignUp = nil
-			o.Cognito.UserPool = awscognito.UserPool_FromUserPoolId(stack, jsii.String("UserPool"), jsii.String(cg.UserPoolId))
-			if cg.UserPoolClientId != "" {
-				o.Cognito.UserPoolClient = awscognito.UserPoolClient_FromUserPoolClientId(stack, jsii.String("UserPoolClient"), jsii.String(cg.UserPoolClientId))
-			}
-			if cg.HostedUiDomain != "" {
-				o.Cognito.HostedUiDomain = jsii.String(cg.HostedUiDomain)
-			}
-		} else if cg.UserPoolClientId != "" || cg.HostedUiDomain != "" {
-			return nil, fmt.Errorf("environment %s: auth.cognito.userPoolClientId and hostedUiDomain describe an existing pool; set userPoolId too", env)
-		}
-		if cg.DomainPrefix != "" {
-			o.Cognito.DomainPrefix = jsii.String(cg.DomainPrefix)
-		}
+		var mfa awscognito.Mfa
 		switch cg.Mfa {
 		case "":
 		case "off":
-			o.Cognito.Mfa = awscognito.Mfa_OFF
+			mfa = awscognito.Mfa_OFF
 		case "optional":
-			o.Cognito.Mfa = awscognito.Mfa_OPTIONAL
+			mfa = awscognito.Mfa_OPTIONAL
 		case "required":
-			o.Cognito.Mfa = awscognito.Mfa_REQUIRED
+			mfa = awscognito.Mfa_REQUIRED
 		default:
 			return nil, fmt.Errorf("environment %s: auth.cognito.mfa %q is unknown: use \"off\", \"optional\" or \"required\"", env, cg.Mfa)
 		}
-		return o, nil
+		if cg.UserPoolId == "" && (cg.UserPoolClientId != "" || cg.HostedUiDomain != "") {
+			return nil, fmt.Errorf("environment %s: auth.cognito.userPoolClientId and hostedUiDomain describe an existing pool; set userPoolId too", env)
+		}
+		return func(stack awscdk.Stack) *staticsite.AuthOptions {
+			o := &staticsite.CognitoAuthOptions{Mfa: mfa}
+			if cg.UserPoolId == "" {
+				o.SelfSignUp = jsii.Bool(cg.SelfSignUp)
+			} else {
+				o.UserPool = awscognito.UserPool_FromUserPoolId(stack, jsii.String("UserPool"), jsii.String(cg.UserPoolId))
+				if cg.UserPoolClientId != "" {
+					o.UserPoolClient = awscognito.UserPoolClient_FromUserPoolClientId(stack, jsii.String("UserPoolClient"), jsii.String(cg.UserPoolClientId))
+				}
+				if cg.HostedUiDomain != "" {
+					o.HostedUiDomain = jsii.String(cg.HostedUiDomain)
+				}
+			}
+			if cg.DomainPrefix != "" {
+				o.DomainPrefix = jsii.String(cg.DomainPrefix)
+			}
+			return &staticsite.AuthOptions{Cognito: o, PublicPaths: public}
+		}, nil
 	}
 	l := c.Lambda
 	if l.FunctionArn == "" {
 		return nil, fmt.Errorf("environment %s: auth.lambda.functionArn is required: the ARN of the authorizer function", env)
 	}
-	o.Lambda = &staticsite.LambdaAuthOptions{
-		Handler: awslambda.Function_FromFunctionArn(stack, jsii.String("Authorizer"), jsii.String(l.FunctionArn)),
-	}
+	var typ staticsite.LambdaAuthorizerType
 	switch l.Type {
 	case "", "token":
-		o.Lambda.Type = staticsite.LambdaAuthorizerToken
+		typ = staticsite.LambdaAuthorizerToken
 	case "request":
-		o.Lambda.Type = staticsite.LambdaAuthorizerRequest
+		typ = staticsite.LambdaAuthorizerRequest
 	default:
 		return nil, fmt.Errorf("environment %s: auth.lambda.type %q is unknown: use \"token\" or \"request\"", env, l.Type)
 	}
-	if len(l.IdentitySources) > 0 {
-		o.Lambda.IdentitySources = jsii.Strings(l.IdentitySources...)
-	}
-	if l.ResultsCacheTtlSeconds != nil {
-		o.Lambda.ResultsCacheTtl = awscdk.Duration_Seconds(jsii.Number(float64(*l.ResultsCacheTtlSeconds)))
-	}
-	return o, nil
+	return func(stack awscdk.Stack) *staticsite.AuthOptions {
+		o := &staticsite.LambdaAuthOptions{
+			Handler: awslambda.Function_FromFunctionArn(stack, jsii.String("Authorizer"), jsii.String(l.FunctionArn)),
+			Type:    typ,
+		}
+		if len(l.IdentitySources) > 0 {
+			o.IdentitySources = jsii.Strings(l.IdentitySources...)
+		}
+		if l.ResultsCacheTtlSeconds != nil {
+			o.ResultsCacheTtl = awscdk.Duration_Seconds(jsii.Number(float64(*l.ResultsCacheTtlSeconds)))
+		}
+		return &staticsite.AuthOptions{Lambda: o, PublicPaths: public}
+	}, nil
 }
 
 // retentionFor turns a number of days into a CloudWatch retention period.

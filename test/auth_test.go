@@ -288,7 +288,12 @@ func TestAuthConfigFromCdkJson(t *testing.T) {
 		{&stacks.AuthConfig{Lambda: &stacks.LambdaAuthConfig{}}, "auth.lambda.functionArn is required"},
 		{&stacks.AuthConfig{Lambda: &stacks.LambdaAuthConfig{FunctionArn: "arn:aws:lambda:ap-southeast-2:123456789012:function:a", Type: "jwt"}}, `auth.lambda.type "jwt" is unknown`},
 	} {
-		_, err := build(tc.auth)
+		// Refused before any construct exists: the app has no stack.
+		app := newTestApp(nil)
+		cfg := appConfig(t).Environments["dev"]
+		cfg.Auth = tc.auth
+		_, err := stacks.NewSiteStack(app, "Bad", &stacks.SiteStackProps{EnvName: "dev", Config: cfg, ModuleRoot: repoRoot(t)})
 		require.ErrorContains(t, err, tc.want)
+		require.Empty(t, *app.Node().Children(), tc.want)
 	}
 }
