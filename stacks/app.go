@@ -17,7 +17,8 @@ import (
 
 // SynthApp builds and synthesizes the app that app.go runs, from the
 // cdk.json in dir (the module root): one site stack per selected
-// environment, and the account stacks they need.
+// environment, the account stacks they need, and the deploy-access stacks
+// of deployAccess.
 func SynthApp(dir string) error {
 	ctx, err := CdkJsonContext(filepath.Join(dir, "cdk.json"))
 	if err != nil {
@@ -37,6 +38,9 @@ func SynthApp(dir string) error {
 		return err
 	}
 	if _, err := AddSiteStacks(app, cfg, names, root); err != nil {
+		return err
+	}
+	if _, err := AddDeployAccessStacks(app, cfg, names); err != nil {
 		return err
 	}
 	app.Synth(nil)

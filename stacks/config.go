@@ -35,6 +35,9 @@ type AppConfig struct {
 	// overwrite each other (pitfall account-singleton).
 	// Default: true.
 	ManageApiGatewayAccount *bool `json:"manageApiGatewayAccount,omitempty"`
+	// DeployAccess lets GitHub Actions deploy with OIDC (one stack per
+	// account, DeployAccessStackName). Default: none.
+	DeployAccess *DeployAccessConfig `json:"deployAccess,omitempty"`
 }
 
 // AccountStackName names the stack that sets API Gateway's account-level
