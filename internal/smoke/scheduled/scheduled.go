@@ -76,9 +76,9 @@ const (
 // invocation: a run cut off by Lambda's timeout logs nothing at all.
 const reserve = 3 * time.Second
 
-// MinTimeout is the shortest function timeout that leaves the checks any
-// time at all; give the function smoke.DefaultDeadline plus this, so that
-// a site that never answers is reported, not timed out.
+// MinTimeout is the shortest function timeout Handle accepts: it leaves
+// the checks a second. Give the function smoke.DefaultDeadline plus a few
+// seconds instead, so that a site that never answers is reported as such.
 const MinTimeout = reserve + time.Second
 
 // Config is what a scheduled run checks. It is cmd/smoke's flags that make
@@ -192,8 +192,8 @@ func (h *Handler) Handle(ctx context.Context) error {
 	run.Deadline = smoke.DefaultDeadline
 	if deadline, ok := ctx.Deadline(); ok {
 		left := time.Until(deadline) - reserve
-		if left <= 0 {
-			return fmt.Errorf("smoke checks not run: the invocation has %s left, less than the %s kept to write the report; give the function a timeout of at least %s, better %s",
+		if left < MinTimeout-reserve {
+			return fmt.Errorf("smoke checks not run: the invocation has %s left, too little to run the checks and keep %s to write the report; give the function a timeout of at least %s, better %s",
 				time.Until(deadline).Round(time.Millisecond), reserve, MinTimeout, smoke.DefaultDeadline+reserve)
 		}
 		run.Deadline = min(run.Deadline, left)
