@@ -12,6 +12,8 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/one-origin/staticsitewithapi/constructs/staticsite"
 )
 
 // ContextKey is the cdk.json context key that holds the AppConfig.
@@ -126,9 +128,54 @@ type EnvConfig struct {
 	// SupersededRetentionDays is how long files of an earlier build stay
 	// fetchable after a deploy, for pages opened before it. Default: 7.
 	SupersededRetentionDays int `json:"supersededRetentionDays,omitempty"`
+	// Monitoring adds alarms, an SNS topic for them and a dashboard (the
+	// construct's AddMonitoring). Default: none.
+	Monitoring *MonitoringConfig `json:"monitoring,omitempty"`
 	// Auth requires signed-in users for the API (the construct's Auth).
 	// Default: none; the API is open to the site's visitors.
 	Auth *AuthConfig `json:"auth,omitempty"`
+}
+
+// MonitoringConfig is an environment's "monitoring": who is told, and the
+// thresholds, in percent. Unset thresholds keep the construct's defaults
+// (staticsite.MonitoringOptions).
+type MonitoringConfig struct {
+	// AlarmEmails subscribe to the alarms' topic. Default: none.
+	AlarmEmails []string `json:"alarmEmails,omitempty"`
+	// ApiServerErrorPercent: 5XX share of API requests. Default: 1.
+	ApiServerErrorPercent float64 `json:"apiServerErrorPercent,omitempty"`
+	// ApiClientErrorPercent: 4XX share of API requests. Default: 25.
+	ApiClientErrorPercent float64 `json:"apiClientErrorPercent,omitempty"`
+	// ApiLatencyP99Ms: the API's p99 latency. Default: 23200.
+	ApiLatencyP99Ms float64 `json:"apiLatencyP99Ms,omitempty"`
+	// LambdaDurationPercent: p99 duration as a share of the timeout.
+	// Default: 80.
+	LambdaDurationPercent float64 `json:"lambdaDurationPercent,omitempty"`
+	// CloudFrontServerErrorPercent: 5XX share of viewer requests; an
+	// alarm only for a stack in us-east-1. Default: 5.
+	CloudFrontServerErrorPercent float64 `json:"cloudFrontServerErrorPercent,omitempty"`
+}
+
+// options is the construct's MonitoringOptions for c.
+func (c *MonitoringConfig) options() *staticsite.MonitoringOptions {
+	o := &staticsite.MonitoringOptions{}
+	if len(c.AlarmEmails) > 0 {
+		o.AlarmEmails = jsii.Strings(c.AlarmEmails...)
+	}
+	frac := func(p float64) *float64 {
+		if p == 0 {
+			return nil
+		}
+		return jsii.Number(p / 100)
+	}
+	o.ApiServerErrorRate = frac(c.ApiServerErrorPercent)
+	o.ApiClientErrorRate = frac(c.ApiClientErrorPercent)
+	o.LambdaDurationRatio = frac(c.LambdaDurationPercent)
+	o.CloudFrontServerErrorRate = frac(c.CloudFrontServerErrorPercent)
+	if c.ApiLatencyP99Ms != 0 {
+		o.ApiLatencyP99 = awscdk.Duration_Millis(jsii.Number(c.ApiLatencyP99Ms))
+	}
+	return o
 }
 
 // AuthConfig is an environment's "auth": exactly one of Cognito and

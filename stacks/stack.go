@@ -149,6 +149,11 @@ func NewSiteStack(scope constructs.Construct, id string, props *SiteStackProps) 
 	out("BucketName", "Upload the built frontend here", site.Bucket().BucketName())
 	out("ApiExecuteUrl", "The API stage, bypassing CloudFront (for debugging)", site.Api().Url())
 	out("OriginSecretArn", "The origin-verify secret CloudFront sends; rotate it by raising originSecretGeneration, never by changing its value", site.OriginSecret().SecretArn())
+	if cfg.Monitoring != nil {
+		mon := site.AddMonitoring(cfg.Monitoring.options())
+		out("AlarmTopicArn", "Alarm notifications; subscribe a pager or chat here", mon.Topic().TopicArn())
+		out("DashboardName", "The site's CloudWatch dashboard", mon.Dashboard().DashboardName())
+	}
 	if pool := site.UserPool(); pool != nil {
 		out("UserPoolId", "The Cognito user pool of the site's users", pool.UserPoolId())
 		if c := site.UserPoolClient(); c != nil {

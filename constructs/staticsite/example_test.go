@@ -2,6 +2,8 @@ package staticsite_test
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
@@ -247,6 +249,29 @@ func ExampleAuthOptions() {
 	// app client: true
 	// hosted UI: true
 	// Auth.PublicPaths: "/health" is invalid: it is not under the API prefix "/api": only API paths need a public exception; for example "/api/health" or "/api/public/*"
+}
+
+// Alarms, their SNS topic and a dashboard: the API's 5XX rate, 4XX
+// spikes and p99 latency near the 29 s integration timeout, a Lambda
+// backend's errors, throttles and duration, the frontend upload, and (in
+// us-east-1, where CloudFront's metrics are) CloudFront's 5XX rate.
+func ExampleStaticSiteWithApi_AddMonitoring() {
+	stack := newStack("ap-southeast-2")
+	site := staticsite.NewStaticSiteWithApi(stack, jsii.String("Site"), &staticsite.StaticSiteWithApiProps{
+		Backend: staticsite.HttpBackend("https://orders.example.com"),
+	})
+	mon := site.AddMonitoring(&staticsite.MonitoringOptions{
+		AlarmEmails:        jsii.Strings("oncall@example.com"),
+		ApiServerErrorRate: jsii.Number(0.02), // 2 % of requests
+	})
+	awscdk.NewCfnOutput(stack, jsii.String("AlarmTopicArn"), &awscdk.CfnOutputProps{Value: mon.Topic().TopicArn()})
+	for _, name := range slices.Sorted(maps.Keys(mon.Alarms())) {
+		fmt.Println(name)
+	}
+	// Output:
+	// ApiClientErrors
+	// ApiLatency
+	// ApiServerErrors
 }
 
 // Validate reports what NewStaticSiteWithApi would panic with, every

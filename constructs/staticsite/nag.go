@@ -47,6 +47,7 @@ var (
 		{ID: "AwsSolutions-COG3", Reason: "Threat protection (advanced security) needs the Cognito Plus feature plan, billed per monthly active user; the pool uses Essentials with a strong password policy and TOTP MFA."},
 		{ID: "AwsSolutions-COG8", Reason: "The Plus feature plan is billed per monthly active user; the pool uses Essentials with a strong password policy and TOTP MFA. Take the pool (UserPool()) to Plus where threat protection is worth it."},
 	}
+	nagTopicKey        = nagSuppression{ID: "AwsSolutions-SNS2", Reason: "CloudWatch alarms cannot publish to a topic encrypted with the AWS managed SNS key, and a customer managed key costs more than alarm notifications are worth protecting: they name an alarm and a metric, nothing secret. The topic refuses requests without TLS (SNS3)."}
 	nagProxyValidation = nagSuppression{ID: "AwsSolutions-APIG2", Reason: "Proxy API ({proxy+} to one backend): the backend owns and validates its request schema."}
 	nagDefaultCert     = nagSuppression{ID: "AwsSolutions-CFR4", Reason: "No custom domain: the default *.cloudfront.net certificate is used, whose minimum protocol CloudFront fixes at TLSv1. Set DomainNames and Certificate for TLSv1.2_2021."}
 	nagSecretRotation  = nagSuppression{ID: "AwsSolutions-SMG4", Reason: "Rotated by raising OriginSecretGeneration: a new secret, accepted by API Gateway next to the previous one, then sent by CloudFront, in one deploy (secret-rotation). Secrets Manager rotation would change the value without CloudFormation re-reading it into CloudFront and the API key."}

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
@@ -40,6 +41,7 @@ type StaticSiteWithApi struct {
 	execLogs     awslogs.ILogGroup
 	execLogsName string
 	auth         *siteAuth
+	backendFn    awslambda.IFunction // the LambdaBackend's function, or nil
 }
 
 // NewStaticSiteWithApi validates props and creates the site. Invalid props
@@ -49,7 +51,7 @@ func NewStaticSiteWithApi(scope constructs.Construct, id *string, props *StaticS
 	if err != nil {
 		panic(fmt.Errorf("StaticSiteWithApi %s: %w", *id, err))
 	}
-	s := &StaticSiteWithApi{apiPrefix: r.apiPrefix}
+	s := &StaticSiteWithApi{apiPrefix: r.apiPrefix, backendFn: r.Backend.fn}
 	constructs.NewConstruct_Override(s, scope, id)
 	// S3 server access logs are granted with a bucket policy, not the
 	// deprecated LogDeliveryWrite ACL, whatever the app's feature flags.

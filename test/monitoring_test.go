@@ -1,0 +1,156 @@
+package test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/stretchr/testify/require"
+
+	"github.com/one-origin/staticsitewithapi/constructs/staticsite"
+)
+
+// alarmsOf returns the alarms of a template by the name the construct
+// gives them (the logical ID after "Monitoring").
+func alarmsOf(tmpl obj) map[string]obj {
+	out := map[string]obj{}
+	for id, a := range resourcesOf(tmpl, "AWS::CloudWatch::Alarm") {
+		name := id[strings.Index(id, "Monitoring")+len("Monitoring"):]
+		out[name[:len(name)-8]] = a // the logical ID ends in an 8-character hash
+	}
+	return out
+}
+
+// TestProdAlarms: the shipped prod environment alarms on the API's 5XX
+// rate, 4XX spikes and p99 latency near the integration timeout, on the Go
+// Lambda's errors, throttles and duration near its timeout, and on the
+// frontend upload failing; each notifies the topic on ALARM and OK, and no
+// traffic is no alarm.
+func TestProdAlarms(t *testing.T) {
+	tmpl := envStack(t, "prod").template
+	alarms := alarmsOf(tmpl)
+	topics := resourcesOf(tmpl, "AWS::SNS::Topic")
+	require.Len(t, topics, 1)
+	var topic string
+	for id := range topics {
+		topic = id
+	}
+	type want struct {
+		ns, metric, stat       string
+		threshold, period      float64
+		evaluations, datapoint float64
+		dims                   []string
+	}
+	api := []string{"ApiName", "Stage"}
+	fn := []string{"FunctionName"}
+	for name, w := range map[string]want{
+		"ApiServerErrors": {"AWS/ApiGateway", "5XXError", "Average", 0.01, 60, 3, 2, api},
+		"ApiClientErrors": {"AWS/ApiGateway", "4XXError", "Average", 0.25, 300, 3, 2, api},
+		"ApiLatency":      {"AWS/ApiGateway", "Latency", "p99", 23200, 300, 3, 2, api},
+		"LambdaErrors":    {"AWS/Lambda", "Errors", "Sum", 1, 300, 3, 2, fn},
+		"LambdaThrottles": {"AWS/Lambda", "Throttles", "Sum", 1, 300, 3, 2, fn},
+		"LambdaDuration":  {"AWS/Lambda", "Duration", "p99", 20000, 300, 3, 2, fn},
+		"UploadErrors":    {"AWS/Lambda", "Errors", "Sum", 1, 300, 1, 1, fn},
+	} {
+		a := alarms[name]
+		require.NotNil(t, a, "no alarm %s; have %v", name, keys(alarms))
+		require.Equal(t, w.ns, a["Namespace"], name)
+		require.Equal(t, w.metric, a["MetricName"], name)
+		stat := a["Statistic"]
+		if stat == nil {
+			stat = a["ExtendedStatistic"]
+		}
+		require.Equal(t, w.stat, stat, name)
+		require.Equal(t, w.threshold, a["Threshold"], name)
+		require.Equal(t, w.period, a["Period"], name)
+		require.Equal(t, w.evaluations, a["EvaluationPeriods"], name)
+		require.Equal(t, w.datapoint, a["DatapointsToAlarm"], name)
+		require.Equal(t, "GreaterThanOrEqualToThreshold", a["ComparisonOperator"], name)
+		require.Equal(t, "notBreaching", a["TreatMissingData"], name)
+		var dims []string
+		for _, d := range a["Dimensions"].([]any) {
+			dims = append(dims, d.(obj)["Name"].(string))
+		}
+		require.ElementsMatch(t, w.dims, dims, name)
+		require.Equal(t, []any{obj{"Ref": topic}}, a["AlarmActions"], name)
+		require.Equal(t, []any{obj{"Ref": topic}}, a["OKActions"], name)
+		require.Contains(t, a["AlarmDescription"], "Runbook: docs/operations.md#"+strings.ToLower(name), name)
+	}
+	require.Len(t, alarms, 7, "CloudFront's alarm only in us-east-1: %v", keys(alarms))
+	// The Lambda alarms watch the API's function, the upload alarm the
+	// upload's.
+	require.NotEqual(t, jsonString(alarms["LambdaErrors"]["Dimensions"]), jsonString(alarms["UploadErrors"]["Dimensions"]))
+
+	// The topic refuses requests without TLS.
+	for _, p := range resourcesOf(tmpl, "AWS::SNS::TopicPolicy") {
+		require.Contains(t, jsonString(p), `"aws:SecureTransport":"false"`)
+	}
+	// The dashboard shows the alarms and CloudFront's metrics from us-east-1.
+	dashboards := resourcesOf(tmpl, "AWS::CloudWatch::Dashboard")
+	require.Len(t, dashboards, 1)
+	for _, d := range dashboards {
+		body := joined(d["DashboardBody"])
+		for _, s := range []string{`"type":"alarm"`, `"AWS/CloudFront","5xxErrorRate"`, `"region":"us-east-1"`, `"AWS/ApiGateway","Latency"`} {
+			require.Contains(t, body, s)
+		}
+	}
+	require.Contains(t, jsonString(tmpl["Outputs"]), "AlarmTopicArn")
+
+	require.Empty(t, resourcesOf(envStack(t, "dev").template, "AWS::CloudWatch::Alarm"), "dev has no monitoring")
+}
+
+// TestCloudFrontAlarmInUsEast1: CloudFront's metrics are in us-east-1, and
+// an alarm can only watch its own region's: a site stack there gets the
+// CloudFront 5XX alarm (a percentage), one elsewhere does not.
+func TestCloudFrontAlarmInUsEast1(t *testing.T) {
+	for region, want := range map[string]bool{"us-east-1": true, "eu-west-1": false} {
+		app := newTestApp(nil)
+		stack := awscdk.NewStack(app, jsii.String("Mon"), &awscdk.StackProps{Env: &awscdk.Environment{Account: testEnv.Account, Region: jsii.String(region)}})
+		site := staticsite.NewStaticSiteWithApi(stack, jsii.String("Site"), &staticsite.StaticSiteWithApiProps{Backend: staticsite.HttpBackend("https://backend.example.com")})
+		mon := site.AddMonitoring(&staticsite.MonitoringOptions{AlarmEmails: jsii.Strings("ops@example.com"), CloudFrontServerErrorRate: jsii.Number(0.02)})
+		tmpl := toMap(t, assertions.Template_FromStack(stack, nil))
+		alarms := alarmsOf(tmpl)
+		cf, ok := alarms["CloudFrontServerErrors"]
+		require.Equal(t, want, ok, region)
+		require.Equal(t, want, mon.Alarms()["CloudFrontServerErrors"] != nil, region)
+		if want {
+			require.Equal(t, "AWS/CloudFront", cf["Namespace"])
+			require.Equal(t, "5xxErrorRate", cf["MetricName"])
+			require.Equal(t, 2.0, cf["Threshold"], "percent")
+			require.Contains(t, jsonString(cf["Dimensions"]), `{"Name":"Region","Value":"Global"}`)
+		}
+		require.NotContains(t, alarms, "LambdaErrors", "an HttpBackend has no function to watch")
+		subs := resourcesOf(tmpl, "AWS::SNS::Subscription")
+		require.Len(t, subs, 1)
+		for _, s := range subs {
+			require.Equal(t, "email", s["Protocol"])
+			require.Equal(t, "ops@example.com", s["Endpoint"])
+		}
+	}
+}
+
+func TestMonitoringOptionErrors(t *testing.T) {
+	for _, tc := range []struct {
+		opts *staticsite.MonitoringOptions
+		want string
+	}{
+		{&staticsite.MonitoringOptions{ApiServerErrorRate: jsii.Number(5)}, "ApiServerErrorRate 5 must be a fraction above 0 and at most 1"},
+		{&staticsite.MonitoringOptions{ApiLatencyP99: awscdk.Duration_Seconds(jsii.Number(40))}, "ApiLatencyP99 40 seconds must be above 0 and at most the 29 s integration timeout"},
+		{&staticsite.MonitoringOptions{AlarmEmails: jsii.Strings("ops@example.com, dev@example.com")}, `AlarmEmails: "ops@example.com, dev@example.com" is not one e-mail address`},
+	} {
+		_, site := siteFixture(t, func(stack awscdk.Stack) *staticsite.StaticSiteWithApiProps {
+			return &staticsite.StaticSiteWithApiProps{Backend: staticsite.HttpBackend("https://backend.example.com")}
+		})
+		func() {
+			defer func() {
+				r := recover()
+				require.NotNil(t, r, tc.want)
+				require.Contains(t, fmt.Sprint(r), tc.want)
+			}()
+			site.AddMonitoring(tc.opts)
+		}()
+	}
+}
