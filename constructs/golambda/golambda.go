@@ -39,13 +39,13 @@ import (
 // of its go.mod, e.g. "./backend/lambda") as a provided.al2023 arm64
 // "bootstrap" with a local `go build`. The asset hash is computed from the
 // build inputs, not from the binary, so it is the same on every machine
-// and changes exactly when the code does: the Go files (tests aside) under
-// the package's parent folder (which should hold the packages it imports
-// from the module, as backend/ does), go.mod, go.sum and the build
-// settings. A failed build stops synth with the compiler's output.
+// and changes exactly when the code does: the Go files (tests aside) of
+// pkg and of every package of the module it imports, go.mod, go.sum and
+// the build settings. A failed build stops synth with the compiler's
+// output.
 func Code(moduleRoot, pkg string) (awslambda.Code, error) {
 	srcDir := filepath.Join(moduleRoot, filepath.FromSlash(strings.TrimPrefix(pkg, "./")))
-	hash, err := cachedSourceHash(moduleRoot, filepath.Dir(srcDir))
+	hash, err := cachedSourceHash(moduleRoot, pkg)
 	if err != nil {
 		return nil, err
 	}
@@ -65,17 +65,18 @@ var (
 	hashByTree = map[string]string{}
 )
 
-// cachedSourceHash hashes a tree once per process: every environment's
+// cachedSourceHash hashes a package once per process: every environment's
 // stack bundles the same Lambda.
-func cachedSourceHash(moduleRoot, tree string) (string, error) {
+func cachedSourceHash(moduleRoot, pkg string) (string, error) {
 	hashMu.Lock()
 	defer hashMu.Unlock()
-	if h, ok := hashByTree[tree]; ok {
+	key := moduleRoot + "\x00" + pkg
+	if h, ok := hashByTree[key]; ok {
 		return h, nil
 	}
-	h, err := gobuild.SourceHash(moduleRoot, tree)
+	h, err := gobuild.PackageHash(moduleRoot, pkg)
 	if err == nil {
-		hashByTree[tree] = h
+		hashByTree[key] = h
 	}
 	return h, err
 }
