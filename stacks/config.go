@@ -131,6 +131,9 @@ type EnvConfig struct {
 	// Monitoring adds alarms, an SNS topic for them and a dashboard (the
 	// construct's AddMonitoring). Default: none.
 	Monitoring *MonitoringConfig `json:"monitoring,omitempty"`
+	// ScheduledSmoke runs the smoke checks from a Lambda every few
+	// minutes and alarms when one fails; needs Monitoring. Default: none.
+	ScheduledSmoke *ScheduledSmokeConfig `json:"scheduledSmoke,omitempty"`
 	// Auth requires signed-in users for the API (the construct's Auth).
 	// Default: none; the API is open to the site's visitors.
 	Auth *AuthConfig `json:"auth,omitempty"`

@@ -65,6 +65,15 @@ func NewSiteStack(scope constructs.Construct, id string, props *SiteStackProps) 
 			return nil, err
 		}
 	}
+	var smokeCode awslambda.Code
+	if cfg.ScheduledSmoke != nil {
+		if err := cfg.ScheduledSmoke.validate(props.EnvName, cfg.Monitoring != nil); err != nil {
+			return nil, err
+		}
+		if smokeCode, err = golambda.Code(props.ModuleRoot, "./backend/smokelambda"); err != nil {
+			return nil, err
+		}
+	}
 	var code awslambda.Code
 	if cfg.BackendUrl == "" {
 		if code, err = golambda.Code(props.ModuleRoot, "./backend/lambda"); err != nil {
@@ -151,6 +160,9 @@ func NewSiteStack(scope constructs.Construct, id string, props *SiteStackProps) 
 	out("OriginSecretArn", "The origin-verify secret CloudFront sends; rotate it by raising originSecretGeneration, never by changing its value", site.OriginSecret().SecretArn())
 	if cfg.Monitoring != nil {
 		mon := site.AddMonitoring(cfg.Monitoring.options())
+		if smokeCode != nil {
+			newScheduledSmoke(stack, cfg.ScheduledSmoke, smokeCode, site, mon, cfg, retention)
+		}
 		out("AlarmTopicArn", "Alarm notifications; subscribe a pager or chat here", mon.Topic().TopicArn())
 		out("DashboardName", "The site's CloudWatch dashboard", mon.Dashboard().DashboardName())
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/one-origin/staticsitewithapi/constructs/staticsite"
+	"github.com/one-origin/staticsitewithapi/stacks"
 )
 
 // alarmsOf returns the alarms of a template by the name the construct
@@ -18,7 +19,11 @@ import (
 func alarmsOf(tmpl obj) map[string]obj {
 	out := map[string]obj{}
 	for id, a := range resourcesOf(tmpl, "AWS::CloudWatch::Alarm") {
-		name := id[strings.Index(id, "Monitoring")+len("Monitoring"):]
+		at := strings.Index(id, "Monitoring")
+		if at < 0 {
+			continue // not one of AddMonitoring's
+		}
+		name := id[at+len("Monitoring"):]
 		out[name[:len(name)-8]] = a // the logical ID ends in an 8-character hash
 	}
 	return out
@@ -152,5 +157,94 @@ func TestMonitoringOptionErrors(t *testing.T) {
 			}()
 			site.AddMonitoring(tc.opts)
 		}()
+	}
+}
+
+// TestScheduledSmoke: prod runs the smoke checks every 5 minutes from a Go
+// Lambda whose role may only write its own log group (the metrics are
+// Embedded Metric Format lines in it), and alarms when the Healthy metric
+// drops below 1 or stops arriving; the dashboard graphs one metric per
+// pitfall ID.
+func TestScheduledSmoke(t *testing.T) {
+	tmpl := envStack(t, "prod").template
+	var fnID string
+	for id, fn := range resourcesOf(tmpl, "AWS::Lambda::Function") {
+		if strings.HasPrefix(id, "SmokeFunction") {
+			fnID = id
+			require.Equal(t, "provided.al2023", fn["Runtime"])
+			require.Equal(t, []any{"arm64"}, fn["Architectures"])
+			require.Equal(t, 135.0, fn["Timeout"])
+			vars := asMap(asMap(fn["Environment"])["Variables"])
+			require.Contains(t, joined(vars["SITE_URL"]), "https://${SiteDistribution")
+			require.Equal(t, "/api", vars["SMOKE_API_PREFIX"])
+			require.NotContains(t, jsonString(vars), "TOKEN", "the scheduled run never signs in")
+			role := asMap(fn["Role"])["Fn::GetAtt"].([]any)[0].(string)
+			policies := resourcesOf(tmpl, "AWS::IAM::Role")[role]["Policies"]
+			require.Equal(t, 1, len(policies.([]any)))
+			doc := jsonString(policies)
+			require.Contains(t, doc, `"logs:CreateLogStream","logs:PutLogEvents"`)
+			require.NotContains(t, doc, `"*"`)
+			require.NotContains(t, doc, "cloudwatch:PutMetricData", "metrics travel in the log")
+			require.Nil(t, resourcesOf(tmpl, "AWS::IAM::Role")[role]["ManagedPolicyArns"])
+		}
+	}
+	require.NotEmpty(t, fnID, "prod has the smoke function")
+
+	rules := resourcesOf(tmpl, "AWS::Events::Rule")
+	require.Len(t, rules, 1)
+	for _, r := range rules {
+		require.Equal(t, "rate(5 minutes)", r["ScheduleExpression"])
+		require.Contains(t, jsonString(r["Targets"]), `"Fn::GetAtt":["`+fnID+`","Arn"]`)
+	}
+	invokers := 0
+	for _, p := range resourcesOf(tmpl, "AWS::Lambda::Permission") {
+		if p["Principal"] == "events.amazonaws.com" {
+			invokers++
+			require.Contains(t, jsonString(p["FunctionName"]), fnID)
+		}
+	}
+	require.Equal(t, 1, invokers)
+
+	var alarm obj
+	for id, a := range resourcesOf(tmpl, "AWS::CloudWatch::Alarm") {
+		if strings.HasPrefix(id, "SmokeUnhealthy") {
+			alarm = a
+		}
+	}
+	require.NotNil(t, alarm)
+	require.Equal(t, "StaticSiteWithApi/Smoke", alarm["Namespace"])
+	require.Equal(t, "Healthy", alarm["MetricName"])
+	require.Equal(t, "Minimum", alarm["Statistic"])
+	require.Equal(t, "LessThanThreshold", alarm["ComparisonOperator"])
+	require.Equal(t, 1.0, alarm["Threshold"])
+	require.Equal(t, "breaching", alarm["TreatMissingData"])
+	require.Contains(t, jsonString(alarm["Dimensions"]), `"Name":"Site","Value":{"Fn::GetAtt":["SiteDistribution`)
+	require.NotEmpty(t, alarm["AlarmActions"])
+	require.Equal(t, alarm["AlarmActions"], alarm["OKActions"])
+	require.Contains(t, alarm["AlarmDescription"], "pitfall ID")
+
+	for _, d := range resourcesOf(tmpl, "AWS::CloudWatch::Dashboard") {
+		body := joined(d["DashboardBody"])
+		for _, id := range []string{"edge-methods", "api-cached", "preflight-auth"} {
+			require.Contains(t, body, `"StaticSiteWithApi/Smoke","`+id+`"`)
+		}
+	}
+}
+
+func TestScheduledSmokeConfigErrors(t *testing.T) {
+	for _, tc := range []struct {
+		mod  func(*stacks.EnvConfig)
+		want string
+	}{
+		{func(e *stacks.EnvConfig) { e.Monitoring = nil }, `scheduledSmoke needs "monitoring" in the same environment`},
+		{func(e *stacks.EnvConfig) { e.ScheduledSmoke = &stacks.ScheduledSmokeConfig{RateMinutes: 90} }, "scheduledSmoke.rateMinutes 90 must be from 1 to 60"},
+		{func(e *stacks.EnvConfig) { e.ScheduledSmoke = &stacks.ScheduledSmokeConfig{Origin: "app.example.com"} }, `scheduledSmoke.origin "app.example.com" must be scheme://host[:port]`},
+	} {
+		cfg := appConfig(t).Environments["prod"]
+		tc.mod(&cfg)
+		app := newTestApp(nil)
+		_, err := stacks.NewSiteStack(app, "Bad", &stacks.SiteStackProps{EnvName: "prod", Config: cfg, ModuleRoot: repoRoot(t)})
+		require.ErrorContains(t, err, tc.want)
+		require.Empty(t, *app.Node().Children(), "refused before any stack exists")
 	}
 }
