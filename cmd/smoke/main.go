@@ -167,7 +167,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	} else {
-		writeText(stdout, rep)
+		smoke.WriteText(stdout, rep)
 	}
 
 	switch {
@@ -178,46 +178,4 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitFailed
 	}
 	return exitOK
-}
-
-// writeText prints one line per check; a failure line carries the pitfall
-// ID and the fix so that it can be read on its own in a CI log.
-func writeText(w io.Writer, rep smoke.Report) {
-	fmt.Fprintf(w, "smoke check of %s\n", rep.URL)
-	failed, skipped := 0, 0
-	for _, c := range rep.Checks {
-		if c.Skipped {
-			skipped++
-			fmt.Fprintf(w, "SKIP %-19s %s\n", c.Name, c.Detail)
-			continue
-		}
-		if c.OK {
-			fmt.Fprintf(w, "PASS %-19s %s\n", c.Name, c.Detail)
-			continue
-		}
-		failed++
-		id := string(c.Pitfall)
-		if id == "" {
-			id = "no known pitfall"
-		}
-		fmt.Fprintf(w, "FAIL %-19s [%s] %s | fix: %s\n", c.Name, id, c.Detail, c.Fix)
-	}
-	switch {
-	case rep.Error != "":
-		fmt.Fprintf(w, "NOT CHECKED: %s\n", rep.Error)
-	case failed == 0 && skipped == 0:
-		fmt.Fprintf(w, "OK: all %d checks passed\n", len(rep.Checks))
-	case failed == 0:
-		fmt.Fprintf(w, "OK: all %d checks passed, %d not checked\n", len(rep.Checks)-skipped, skipped)
-	default:
-		var ids []string
-		for _, id := range rep.Pitfalls() {
-			ids = append(ids, string(id))
-		}
-		summary := fmt.Sprintf("FAILED: %d of %d checks", failed, len(rep.Checks)-skipped)
-		if len(ids) > 0 {
-			summary += "; pitfalls: " + strings.Join(ids, ", ") + " (see docs/PITFALLS.md)"
-		}
-		fmt.Fprintln(w, summary)
-	}
 }
