@@ -198,11 +198,13 @@ func resourceEntry(tmpl obj, id string) obj {
 	return r
 }
 
-// apiFunction is the Go Lambda: the one function with handler "bootstrap".
+// apiFunction is the API's Go Lambda: the one function with handler
+// "bootstrap" that is not the scheduled smoke checks'.
 func apiFunction(tmpl obj) (obj, error) {
 	var found []obj
-	for _, f := range resourcesOf(tmpl, "AWS::Lambda::Function") {
-		if f["Handler"] == "bootstrap" {
+	for id, f := range resourcesOf(tmpl, "AWS::Lambda::Function") {
+		// The Go Lambdas; the scheduled smoke checks' is not the API's.
+		if f["Handler"] == "bootstrap" && !strings.HasPrefix(id, "SmokeFunction") {
 			found = append(found, f)
 		}
 	}
