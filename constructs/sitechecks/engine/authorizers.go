@@ -155,17 +155,7 @@ func (m *model) forwardsHeader(b *behavior, name string) reach {
 			return forwarded
 		}
 	}
-	r := dropped
-	if req, ok := m.requestPolicyKeys(b); ok {
-		r = either(r, req.forwardsHeader(name))
-	} else {
-		r = unknown
-	}
-	if key, ok := m.cacheKey(b); ok {
-		r = either(r, key.forwardsHeader(name))
-	} else {
-		r = either(r, unknown)
-	}
+	r := m.policiesForward(b, func(k keyConfig) reach { return k.forwardsHeader(name) })
 	if fv := asObj(b.cfg["forwardedvalues"]); fv != nil {
 		if hs := asStrings(fv["headers"]); containsFold(hs, name) || containsFold(hs, "*") {
 			r = forwarded
@@ -174,20 +164,28 @@ func (m *model) forwardsHeader(b *behavior, name string) reach {
 	return r
 }
 
-// forwardsQuery says whether the query string parameter name reaches the
-// origin.
-func (m *model) forwardsQuery(b *behavior, name string) reach {
+// policiesForward is what the behavior's origin request policy and cache
+// key say of one value (forwards asks a policy's keys), unknown where a
+// policy is not in the template.
+func (m *model) policiesForward(b *behavior, forwards func(keyConfig) reach) reach {
 	r := dropped
 	if req, ok := m.requestPolicyKeys(b); ok {
-		r = either(r, req.forwardsQuery(name))
+		r = either(r, forwards(req))
 	} else {
 		r = unknown
 	}
 	if key, ok := m.cacheKey(b); ok {
-		r = either(r, key.forwardsQuery(name))
+		r = either(r, forwards(key))
 	} else {
 		r = either(r, unknown)
 	}
+	return r
+}
+
+// forwardsQuery says whether the query string parameter name reaches the
+// origin.
+func (m *model) forwardsQuery(b *behavior, name string) reach {
+	r := m.policiesForward(b, func(k keyConfig) reach { return k.forwardsQuery(name) })
 	if fv := asObj(b.cfg["forwardedvalues"]); fv != nil && asBool(fv["querystring"]) {
 		r = forwarded
 	}
