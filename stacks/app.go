@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
@@ -16,9 +17,7 @@ import (
 )
 
 // SynthApp builds and synthesizes the app that app.go runs, from the
-// cdk.json in dir (the module root): one site stack per selected
-// environment, the account stacks they need, and the deploy-access stacks
-// of deployAccess.
+// cdk.json in dir (the module root): the stacks AddStacks adds.
 func SynthApp(dir string) error {
 	ctx, err := CdkJsonContext(filepath.Join(dir, "cdk.json"))
 	if err != nil {
@@ -29,22 +28,31 @@ func SynthApp(dir string) error {
 	if err != nil {
 		return err
 	}
-	names, err := SelectedEnvs(app, cfg)
-	if err != nil {
-		return err
-	}
 	root, err := ModuleRoot(dir)
 	if err != nil {
 		return err
 	}
-	if _, err := AddSiteStacks(app, cfg, names, root); err != nil {
-		return err
-	}
-	if _, err := AddDeployAccessStacks(app, cfg, names); err != nil {
+	if err := AddStacks(app, cfg, root); err != nil {
 		return err
 	}
 	app.Synth(nil)
 	return nil
+}
+
+// AddStacks adds the app's stacks to app: one site stack per selected
+// environment (SelectedEnvs), the account stacks they need
+// (AddSiteStacks) and the deploy-access stacks of deployAccess
+// (AddDeployAccessStacks).
+func AddStacks(app awscdk.App, cfg *AppConfig, moduleRoot string) error {
+	names, err := SelectedEnvs(app, cfg)
+	if err != nil {
+		return err
+	}
+	if _, err := AddSiteStacks(app, cfg, names, moduleRoot); err != nil {
+		return err
+	}
+	_, err = AddDeployAccessStacks(app, cfg, names)
+	return err
 }
 
 // NewApp creates the CDK app that app.go synthesizes, with its app-wide
@@ -115,37 +123,57 @@ func AddSiteStacks(app awscdk.App, cfg *AppConfig, names []string, moduleRoot st
 	accounts := map[string]awscdk.Stack{}
 	var out []awscdk.Stack
 	for _, name := range names {
-		ec := cfg.Environments[name]
-		var account awscdk.Stack
-		if cfg.ManageApiGatewayAccount == nil || *cfg.ManageApiGatewayAccount {
-			stackName := cfg.AccountStackName(ec)
-			if account = accounts[stackName]; account == nil {
-				account = NewAccountStack(app, stackName, ec.Env())
-				accounts[stackName] = account
-				out = append(out, account)
-			}
-		}
-		stack, err := NewSiteStack(app, cfg.StackPrefix+"-"+name, &SiteStackProps{
-			EnvName:      name,
-			Config:       ec,
-			ModuleRoot:   moduleRoot,
-			AccountStack: account,
-		})
+		built, err := addEnvStacks(app, cfg, name, moduleRoot, accounts, checks)
 		if err != nil {
-			return nil, fmt.Errorf("environment %s: %w", name, err)
+			return nil, err
 		}
-		checks.AddTo(stack)
-		out = append(out, stack)
+		out = append(out, built...)
 	}
 	return out, nil
 }
 
+// addEnvStacks adds environment name's stacks to scope, the app or a
+// pipeline stage: its account stack, unless cfg leaves API Gateway's
+// account setting alone or accounts (the account stacks already in scope,
+// by name) holds it, and its site stack, <StackPrefix>-<name>, with the
+// pitfall checks. It returns the stacks it created, the site stack last.
+// Each stack's CloudFormation name is its ID, also in a stage (whose
+// stacks are otherwise named <stage>-<ID>), so that both modes deploy the
+// same CloudFormation stacks.
+func addEnvStacks(scope constructs.Construct, cfg *AppConfig, name, moduleRoot string, accounts map[string]awscdk.Stack, checks *sitechecks.Checks) ([]awscdk.Stack, error) {
+	ec := cfg.Environments[name]
+	var out []awscdk.Stack
+	var account awscdk.Stack
+	if cfg.ManageApiGatewayAccount == nil || *cfg.ManageApiGatewayAccount {
+		stackName := cfg.AccountStackName(ec)
+		if account = accounts[stackName]; account == nil {
+			account = NewAccountStack(scope, stackName, ec.Env())
+			accounts[stackName] = account
+			out = append(out, account)
+		}
+	}
+	id := cfg.StackPrefix + "-" + name
+	stack, err := NewSiteStack(scope, id, &SiteStackProps{
+		StackProps:   awscdk.StackProps{StackName: &id},
+		EnvName:      name,
+		Config:       ec,
+		ModuleRoot:   moduleRoot,
+		AccountStack: account,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("environment %s: %w", name, err)
+	}
+	checks.AddTo(stack)
+	return append(out, stack), nil
+}
+
 // NewAccountStack is the stack that sets API Gateway's account-level
-// CloudWatch role in env's account and region. It is kept when a site
-// stack is destroyed: every REST API of the account and region logs
-// through it.
-func NewAccountStack(app awscdk.App, name string, env *awscdk.Environment) awscdk.Stack {
-	stack := awscdk.NewStack(app, &name, &awscdk.StackProps{
+// CloudWatch role in env's account and region, in scope (the app or a
+// stage), named name. It is kept when a site stack is destroyed: every
+// REST API of the account and region logs through it.
+func NewAccountStack(scope constructs.Construct, name string, env *awscdk.Environment) awscdk.Stack {
+	stack := awscdk.NewStack(scope, &name, &awscdk.StackProps{
+		StackName:   &name,
 		Env:         env,
 		Description: jsii.String("API Gateway's account-level CloudWatch role, one per account and region, for the site stacks' execution logs"),
 	})
