@@ -39,11 +39,21 @@ func SynthApp(dir string) error {
 	return nil
 }
 
-// AddStacks adds the app's stacks to app: one site stack per selected
-// environment (SelectedEnvs), the account stacks they need
-// (AddSiteStacks) and the deploy-access stacks of deployAccess
-// (AddDeployAccessStacks).
+// AddStacks adds the app's stacks to app. By default they are one site
+// stack per selected environment (SelectedEnvs), the account stacks they
+// need (AddSiteStacks) and the deploy-access stacks of deployAccess
+// (AddDeployAccessStacks). With -c pipeline=true (PipelineMode) it is
+// instead the CDK Pipelines stack of cfg.Pipeline, which deploys the same
+// environment stacks from its own stages (AddPipeline).
 func AddStacks(app awscdk.App, cfg *AppConfig, moduleRoot string) error {
+	pipeline, err := PipelineMode(app)
+	if err != nil {
+		return err
+	}
+	if pipeline {
+		_, err := AddPipeline(app, cfg, moduleRoot)
+		return err
+	}
 	names, err := SelectedEnvs(app, cfg)
 	if err != nil {
 		return err

@@ -40,6 +40,9 @@ type AppConfig struct {
 	// DeployAccess lets GitHub Actions deploy with OIDC (one stack per
 	// account, DeployAccessStackName). Default: none.
 	DeployAccess *DeployAccessConfig `json:"deployAccess,omitempty"`
+	// Pipeline is the CDK Pipelines pipeline that -c pipeline=true builds
+	// instead of the stacks themselves (AddPipeline). Default: none.
+	Pipeline *PipelineConfig `json:"pipeline,omitempty"`
 }
 
 // AccountStackName names the stack that sets API Gateway's account-level
