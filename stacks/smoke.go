@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/jsii-runtime-go"
@@ -61,16 +60,7 @@ func newScheduledSmoke(stack awscdk.Stack, c *ScheduledSmokeConfig, code awslamb
 		rate = 5
 	}
 	logs := awslogs.NewLogGroup(stack, jsii.String("SmokeFunctionLogs"), &awslogs.LogGroupProps{Retention: retention, RemovalPolicy: cfg.removalPolicy()})
-	role := awsiam.NewRole(stack, jsii.String("SmokeFunctionRole"), &awsiam.RoleProps{
-		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
-		Description: jsii.String("Scheduled smoke checks: write their own logs (which carry the metrics) only"),
-		InlinePolicies: &map[string]awsiam.PolicyDocument{"logs": awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{
-			Statements: &[]awsiam.PolicyStatement{awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-				Actions:   jsii.Strings("logs:CreateLogStream", "logs:PutLogEvents"),
-				Resources: jsii.Strings(*logs.LogGroupArn()),
-			})},
-		})},
-	})
+	role := logWriterRole(stack, "SmokeFunctionRole", "Scheduled smoke checks: write their own logs (which carry the metrics) only", logs)
 	env := map[string]*string{
 		scheduled.EnvSiteURL:       site.SiteUrl(),
 		scheduled.EnvApiPrefix:     site.ApiPrefix(),

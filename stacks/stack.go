@@ -272,16 +272,7 @@ func newApiFunction(scope constructs.Construct, code awslambda.Code, cfg EnvConf
 		Retention:     retention,
 		RemovalPolicy: cfg.removalPolicy(),
 	})
-	role := awsiam.NewRole(scope, jsii.String("ApiFunctionRole"), &awsiam.RoleProps{
-		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
-		Description: jsii.String("API Lambda: writes its own logs only"),
-		InlinePolicies: &map[string]awsiam.PolicyDocument{"logs": awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{
-			Statements: &[]awsiam.PolicyStatement{awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-				Actions:   jsii.Strings("logs:CreateLogStream", "logs:PutLogEvents"),
-				Resources: jsii.Strings(*logs.LogGroupArn()),
-			})},
-		})},
-	})
+	role := logWriterRole(scope, "ApiFunctionRole", "API Lambda: writes its own logs only", logs)
 	return awslambda.NewFunction(scope, jsii.String("ApiFunction"), &awslambda.FunctionProps{
 		Role:         role,
 		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
@@ -294,6 +285,21 @@ func newApiFunction(scope constructs.Construct, code awslambda.Code, cfg EnvConf
 		Timeout:     awscdk.Duration_Seconds(jsii.Number(25)),
 		LogGroup:    logs,
 		Description: jsii.String("API behind the site's CloudFront /api/* behavior"),
+	})
+}
+
+// logWriterRole is a Lambda function's role that may write to its own log
+// group and do nothing else: no managed policy, no wildcard.
+func logWriterRole(scope constructs.Construct, id, description string, logs awslogs.ILogGroup) awsiam.Role {
+	return awsiam.NewRole(scope, jsii.String(id), &awsiam.RoleProps{
+		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+		Description: jsii.String(description),
+		InlinePolicies: &map[string]awsiam.PolicyDocument{"logs": awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{
+			Statements: &[]awsiam.PolicyStatement{awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Actions:   jsii.Strings("logs:CreateLogStream", "logs:PutLogEvents"),
+				Resources: jsii.Strings(*logs.LogGroupArn()),
+			})},
+		})},
 	})
 }
 
