@@ -131,6 +131,9 @@ type EnvConfig struct {
 	// SupersededRetentionDays is how long files of an earlier build stay
 	// fetchable after a deploy, for pages opened before it. Default: 7.
 	SupersededRetentionDays int `json:"supersededRetentionDays,omitempty"`
+	// CloudFrontAdditionalMetrics turns on CloudFront's additional metrics
+	// (billed per metric), among them OriginLatency. Default: false.
+	CloudFrontAdditionalMetrics bool `json:"cloudFrontAdditionalMetrics,omitempty"`
 	// Monitoring adds alarms, an SNS topic for them and a dashboard (the
 	// construct's AddMonitoring). Default: none.
 	Monitoring *MonitoringConfig `json:"monitoring,omitempty"`
@@ -160,6 +163,10 @@ type MonitoringConfig struct {
 	// CloudFrontServerErrorPercent: 5XX share of viewer requests; an
 	// alarm only for a stack in us-east-1. Default: 5.
 	CloudFrontServerErrorPercent float64 `json:"cloudFrontServerErrorPercent,omitempty"`
+	// OriginLatencyPercent: CloudFront's p90 origin latency as a share of
+	// the origin read timeout; needs cloudFrontAdditionalMetrics and a
+	// stack in us-east-1. Default: 80.
+	OriginLatencyPercent float64 `json:"originLatencyPercent,omitempty"`
 }
 
 // options is the construct's MonitoringOptions for c.
@@ -178,6 +185,7 @@ func (c *MonitoringConfig) options() *staticsite.MonitoringOptions {
 	o.ApiClientErrorRate = frac(c.ApiClientErrorPercent)
 	o.LambdaDurationRatio = frac(c.LambdaDurationPercent)
 	o.CloudFrontServerErrorRate = frac(c.CloudFrontServerErrorPercent)
+	o.OriginLatencyRatio = frac(c.OriginLatencyPercent)
 	if c.ApiLatencyP99Ms != 0 {
 		o.ApiLatencyP99 = awscdk.Duration_Millis(jsii.Number(c.ApiLatencyP99Ms))
 	}

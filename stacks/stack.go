@@ -125,6 +125,9 @@ func NewSiteStack(scope constructs.Construct, id string, props *SiteStackProps) 
 		siteProps.OriginSecretGeneration = jsii.Number(float64(cfg.OriginSecretGeneration))
 	}
 	siteProps.AccessLogs = cfg.AccessLogs
+	if cfg.CloudFrontAdditionalMetrics {
+		siteProps.CloudFrontAdditionalMetrics = jsii.Bool(true)
+	}
 	if cfg.NoncurrentVersionDays != 0 {
 		siteProps.NoncurrentVersionExpiration = days(cfg.NoncurrentVersionDays)
 	}

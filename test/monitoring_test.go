@@ -109,12 +109,15 @@ func TestProdAlarms(t *testing.T) {
 
 // TestCloudFrontAlarmInUsEast1: CloudFront's metrics are in us-east-1, and
 // an alarm can only watch its own region's: a site stack there gets the
-// CloudFront 5XX alarm (a percentage), one elsewhere does not.
+// CloudFront 5XX alarm (a percentage) and, with the additional metrics,
+// the origin latency alarm; one elsewhere only graphs them.
 func TestCloudFrontAlarmInUsEast1(t *testing.T) {
 	for region, want := range map[string]bool{"us-east-1": true, "eu-west-1": false} {
 		app := newTestApp(nil)
 		stack := awscdk.NewStack(app, jsii.String("Mon"), &awscdk.StackProps{Env: &awscdk.Environment{Account: testEnv.Account, Region: jsii.String(region)}})
-		site := staticsite.NewStaticSiteWithApi(stack, jsii.String("Site"), &staticsite.StaticSiteWithApiProps{Backend: staticsite.HttpBackend("https://backend.example.com")})
+		site := staticsite.NewStaticSiteWithApi(stack, jsii.String("Site"), &staticsite.StaticSiteWithApiProps{
+			Backend: staticsite.HttpBackend("https://backend.example.com"), CloudFrontAdditionalMetrics: jsii.Bool(true),
+		})
 		mon := site.AddMonitoring(&staticsite.MonitoringOptions{AlarmEmails: jsii.Strings("ops@example.com"), CloudFrontServerErrorRate: jsii.Number(0.02)})
 		tmpl := toMap(t, assertions.Template_FromStack(stack, nil))
 		alarms := alarmsOf(tmpl)
@@ -126,6 +129,20 @@ func TestCloudFrontAlarmInUsEast1(t *testing.T) {
 			require.Equal(t, "5xxErrorRate", cf["MetricName"])
 			require.Equal(t, 2.0, cf["Threshold"], "percent")
 			require.Contains(t, jsonString(cf["Dimensions"]), `{"Name":"Region","Value":"Global"}`)
+
+			// Origin latency, published with the additional metrics only.
+			ol := alarms["OriginLatency"]
+			require.NotNil(t, ol)
+			require.Equal(t, "OriginLatency", ol["MetricName"])
+			require.Equal(t, "p90", ol["ExtendedStatistic"])
+			require.Equal(t, 24000.0, ol["Threshold"], "80 % of the 30 s origin read timeout")
+			require.Contains(t, jsonString(ol["Dimensions"]), `{"Name":"Region","Value":"Global"}`)
+		} else {
+			require.NotContains(t, alarms, "OriginLatency", region)
+		}
+		require.Len(t, resourcesOf(tmpl, "AWS::CloudFront::MonitoringSubscription"), 1, "the additional metrics are on")
+		for _, d := range resourcesOf(tmpl, "AWS::CloudWatch::Dashboard") {
+			require.Contains(t, joined(d["DashboardBody"]), `"AWS/CloudFront","OriginLatency"`)
 		}
 		require.NotContains(t, alarms, "LambdaErrors", "an HttpBackend has no function to watch")
 		subs := resourcesOf(tmpl, "AWS::SNS::Subscription")

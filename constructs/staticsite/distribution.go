@@ -137,6 +137,8 @@ func newDistribution(scope constructs.Construct, r *resolved, bucket, logs awss3
 		Certificate:         r.Certificate,
 		WebAclId:            r.WebAclArn,
 		ErrorResponses:      uncachedErrors(),
+		// Origin latency and the per-status error rates; billed per metric.
+		PublishAdditionalMetrics: r.CloudFrontAdditionalMetrics,
 	}
 	if logs != nil {
 		props.EnableLogging, props.LogBucket, props.LogFilePrefix = jsii.Bool(true), logs, jsii.String("cloudfront/")

@@ -218,6 +218,13 @@ type StaticSiteWithApiProps struct {
 	// Default: 1.
 	OriginSecretGeneration *float64
 
+	// CloudFrontAdditionalMetrics turns on CloudFront's additional
+	// metrics (billed per metric): OriginLatency, which AddMonitoring then
+	// graphs and (in us-east-1) alarms on, and the error rate of each
+	// status code.
+	// Default: false.
+	CloudFrontAdditionalMetrics *bool
+
 	// Auth requires a signed-in user for the API (a Cognito user pool or a
 	// Lambda authorizer), except on OPTIONS and the public paths listed;
 	// see AuthOptions. With Frontend, /config.json carries what the SPA

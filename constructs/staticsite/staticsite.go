@@ -42,6 +42,10 @@ type StaticSiteWithApi struct {
 	execLogsName string
 	auth         *siteAuth
 	backendFn    awslambda.IFunction // the LambdaBackend's function, or nil
+	// additionalMetrics and readTimeout are what AddMonitoring needs of
+	// the props.
+	additionalMetrics bool
+	readTimeout       awscdk.Duration
 }
 
 // NewStaticSiteWithApi validates props and creates the site. Invalid props
@@ -51,7 +55,8 @@ func NewStaticSiteWithApi(scope constructs.Construct, id *string, props *StaticS
 	if err != nil {
 		panic(fmt.Errorf("StaticSiteWithApi %s: %w", *id, err))
 	}
-	s := &StaticSiteWithApi{apiPrefix: r.apiPrefix, backendFn: r.Backend.fn}
+	s := &StaticSiteWithApi{apiPrefix: r.apiPrefix, backendFn: r.Backend.fn, readTimeout: r.readTimeout,
+		additionalMetrics: r.CloudFrontAdditionalMetrics != nil && *r.CloudFrontAdditionalMetrics}
 	constructs.NewConstruct_Override(s, scope, id)
 	// S3 server access logs are granted with a bucket policy, not the
 	// deprecated LogDeliveryWrite ACL, whatever the app's feature flags.
