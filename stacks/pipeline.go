@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscodebuild"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/pipelines"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -210,8 +212,18 @@ func AddPipeline(app awscdk.App, cfg *AppConfig, moduleRoot string) (*Pipeline, 
 	source := pipelines.CodePipelineSource_Connection(jsii.String(p.Repository), jsii.String(p.Branch), &pipelines.ConnectionSourceOptions{
 		ConnectionArn: jsii.String(p.ConnectionArn),
 	})
+	// Every CodeBuild project of the pipeline (synth, self-mutation,
+	// assets, smoke steps) logs here, with a retention: CodeBuild's own
+	// log groups would keep every build's log forever.
+	buildLogs := awslogs.NewLogGroup(stack, jsii.String("BuildLogs"), &awslogs.LogGroupProps{
+		Retention:     awslogs.RetentionDays_THREE_MONTHS,
+		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+	})
 	pipeline := pipelines.NewCodePipeline(stack, jsii.String("Pipeline"), &pipelines.CodePipelineProps{
-		PipelineName:      jsii.String(cfg.StackPrefix),
+		PipelineName: jsii.String(cfg.StackPrefix),
+		CodeBuildDefaults: &pipelines.CodeBuildOptions{
+			Logging: &awscodebuild.LoggingOptions{CloudWatch: &awscodebuild.CloudWatchLoggingOptions{LogGroup: buildLogs}},
+		},
 		SelfMutation:      jsii.Bool(true),
 		CrossAccountKeys:  jsii.Bool(true),
 		EnableKeyRotation: jsii.Bool(true),

@@ -366,3 +366,24 @@ func TestPipelineIsNagClean(t *testing.T) {
 	}
 	require.Positive(t, suppressions)
 }
+
+// TestPipelineBuildLogsExpire: every CodeBuild project of the pipeline
+// logs to one log group with a retention, not to CodeBuild's own groups,
+// which would keep every build's log forever.
+func TestPipelineBuildLogsExpire(t *testing.T) {
+	tmpl := pipelineStack(t)
+	groups := resourcesOf(tmpl, "AWS::Logs::LogGroup")
+	require.Len(t, groups, 1)
+	var id string
+	for gid, g := range groups {
+		id = gid
+		require.Equal(t, 90.0, g["RetentionInDays"])
+	}
+	projects := resourcesOf(tmpl, "AWS::CodeBuild::Project")
+	require.NotEmpty(t, projects)
+	for pid, p := range projects {
+		cw := asMap(asMap(p["LogsConfig"])["CloudWatchLogs"])
+		require.Equal(t, "ENABLED", cw["Status"], pid)
+		require.Equal(t, obj{"Ref": id}, cw["GroupName"], pid)
+	}
+}
