@@ -426,8 +426,20 @@ func TestAuthorizerLetsOptionsAndPublicPathsThrough(t *testing.T) {
 	assert.Contains(t, resp.Header.Get("Access-Control-Allow-Methods"), "GET")
 	assert.Equal(t, "600", resp.Header.Get("Access-Control-Max-Age"))
 
-	// Public paths reach the handler without a token, and without claims.
+	// As API Gateway's MOCK, the preview answers a preflight on any API
+	// path itself, one the handler does not know included, and never
+	// calls the handler for it.
 	n := len(*s.calls)
+	req, err = http.NewRequest(http.MethodOptions, s.URL+"/api/not/a/route", nil)
+	require.NoError(t, err)
+	req.Header.Set("Origin", devOrig)
+	req.Header.Set("Access-Control-Request-Method", "DELETE")
+	resp, _ = s.do(t, req)
+	require.Equal(t, http.StatusNoContent, resp.StatusCode)
+	assert.Equal(t, devOrig, resp.Header.Get("Access-Control-Allow-Origin"))
+	require.Len(t, *s.calls, n, "a preflight never reaches the handler")
+
+	// Public paths reach the handler without a token, and without claims.
 	resp, body := s.get(t, "/api/health", nil)
 	require.Equal(t, http.StatusOK, resp.StatusCode, body)
 	require.Len(t, *s.calls, n+1, "the public path reached the handler")

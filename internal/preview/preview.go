@@ -193,7 +193,15 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	target, objectPath := routing.Route(r.URL.Path, s.prefix)
 	if target == routing.API {
-		s.serveAPI(withCors(w, r, s.origins), r)
+		w = withCors(w, r, s.origins)
+		if r.Method == http.MethodOptions {
+			// The deployed API answers OPTIONS on every resource with its
+			// MOCK 204, before any authorizer and without the backend
+			// (pitfall preflight-auth); the CORS answer is CloudFront's.
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		s.serveAPI(w, r)
 		return
 	}
 	s.serveStatic(w, r, objectPath)
