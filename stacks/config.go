@@ -218,7 +218,8 @@ type CognitoConfig struct {
 	// userPoolId. Default: none.
 	HostedUiDomain string `json:"hostedUiDomain,omitempty"`
 	// DomainPrefix is the new pool's hosted UI domain prefix, unique in
-	// the region. Default: derived from the stack and construct names.
+	// the region across accounts. Default: derived from the construct path
+	// and the stack's ID, <path>-<8 hex digits>.
 	DomainPrefix string `json:"domainPrefix,omitempty"`
 	// Mfa is the new pool's MFA: "off", "optional" or "required" (TOTP).
 	// Default: "optional".

@@ -173,6 +173,20 @@ func TestNewUserPoolIsPublicClientWithPkce(t *testing.T) {
 	}
 }
 
+// TestDefaultHostedUiPrefixIsUniqueAcrossAccounts: Cognito refuses a
+// domain prefix another account holds in the region, and every checkout of
+// the app has the same construct paths; the default prefix ends in 8 hex
+// digits of the stack's ID, which CloudFormation makes unique.
+func TestDefaultHostedUiPrefixIsUniqueAcrossAccounts(t *testing.T) {
+	domains := resourcesOf(envStack(t, "dev").template, "AWS::Cognito::UserPoolDomain")
+	require.Len(t, domains, 1)
+	for _, d := range domains {
+		require.Equal(t,
+			`{"Fn::Join":["",["staticsitedevsite8bf6fb5f-",{"Fn::Select":[0,{"Fn::Split":["-",{"Fn::Select":[2,{"Fn::Split":["/",{"Ref":"AWS::StackId"}]}]}]}]}]]}`,
+			jsonString(d["Domain"]))
+	}
+}
+
 // TestConfigJSONCarriesSignIn: /config.json tells the SPA where to sign in,
 // with the values the deploy fills in, and nothing secret.
 func TestConfigJSONCarriesSignIn(t *testing.T) {

@@ -92,7 +92,9 @@ type CognitoAuthOptions struct {
 	// region across all AWS accounts; lower-case letters, digits and
 	// hyphens, 1 to 63, not starting or ending with a hyphen, and without
 	// "aws", "amazon" or "cognito". Not with UserPool.
-	// Default: derived from the construct's path and a hash of it.
+	// Default: derived from the construct's path, and made unique across
+	// accounts with the first 8 hex digits of the stack's ID (known at
+	// deploy): <path>-<8 hex>; set it to choose the URL.
 	DomainPrefix *string
 
 	// Mfa is the new pool's multi-factor setting (TOTP apps only, no SMS).
@@ -329,9 +331,12 @@ func newAuthorizer(scope constructs.Construct, r *resolved) *siteAuth {
 			RemovalPolicy:      r.removal,
 			DeletionProtection: jsii.Bool(r.removal != awscdk.RemovalPolicy_DESTROY),
 		})
-		prefix := strOr(c.DomainPrefix, defaultDomainPrefix(scope))
+		prefix := c.DomainPrefix
+		if prefix == nil {
+			prefix = defaultDomainPrefix(scope)
+		}
 		out.domain = pool.AddDomain(jsii.String("HostedUi"), &awscognito.UserPoolDomainOptions{
-			CognitoDomain: &awscognito.CognitoDomainOptions{DomainPrefix: jsii.String(prefix)},
+			CognitoDomain: &awscognito.CognitoDomainOptions{DomainPrefix: prefix},
 		})
 		out.pool = pool
 		out.hostedUi = out.domain.BaseUrl(nil)
@@ -343,18 +348,25 @@ func newAuthorizer(scope constructs.Construct, r *resolved) *siteAuth {
 	return out
 }
 
-// defaultDomainPrefix is a hosted UI prefix from the construct's unique ID
-// (its path and a hash of it), lower-cased, without the words Cognito
-// refuses.
-func defaultDomainPrefix(scope constructs.Construct) string {
+// defaultDomainPrefix is a hosted UI prefix unique across AWS accounts, as
+// Cognito requires of a prefix in a region: the construct's unique ID
+// (its path and a hash of it: the same in every checkout of an app),
+// lower-cased and without the words Cognito refuses, then "-" and the
+// first 8 hex digits of the stack's UUID (AWS::StackId ends in
+// /<uuid>), which CloudFormation fills in. Hex digits never spell a
+// refused word.
+func defaultDomainPrefix(scope constructs.Construct) *string {
 	id := strings.ToLower(*awscdk.Names_UniqueId(scope))
 	for w := forbiddenInPrefix(id); w != ""; w = forbiddenInPrefix(id) {
 		id = strings.ReplaceAll(id, w, "")
 	}
-	if len(id) > 63 {
-		id = id[len(id)-63:]
+	if len(id) > 54 { // 63 with "-" and 8 hex digits
+		id = id[len(id)-54:]
 	}
-	return strings.Trim(id, "-")
+	id = strings.Trim(id, "-")
+	uuid := awscdk.Fn_Select(jsii.Number(2), awscdk.Fn_Split(jsii.String("/"), awscdk.Aws_STACK_ID(), nil))
+	first := awscdk.Fn_Select(jsii.Number(0), awscdk.Fn_Split(jsii.String("-"), uuid, nil))
+	return awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String(id + "-"), first})
 }
 
 // newAppClient adds the site's public app client to a new pool: the
