@@ -1,18 +1,18 @@
 package scheduled_test
 
 import (
-	"bytes"
-	"compress/gzip"
 	"encoding/json"
-	"io"
-	"mime"
 	"net/http"
 	"net/http/httptest"
-	"slices"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/one-origin/staticsitewithapi/backend/apihandler"
+	"github.com/one-origin/staticsitewithapi/internal/preview"
 )
 
 // allowedOrigin is the one origin the fake site's CORS policy allows.
@@ -35,6 +35,8 @@ const s3AccessDenied = `<?xml version="1.0" encoding="UTF-8"?>
 type fakeSite struct {
 	override func(s *fakeSite, w http.ResponseWriter, r *http.Request) bool
 
+	backend http.Handler // the API: the bundled handler behind the preview's API Gateway
+
 	mu       sync.Mutex
 	requests []*http.Request // headers of every request, for the token test
 	health   int             // GET /api/health requests so far
@@ -42,7 +44,13 @@ type fakeSite struct {
 
 // start serves the site on a loopback port for the test's lifetime.
 func start(t *testing.T, override func(*fakeSite, http.ResponseWriter, *http.Request) bool) (*fakeSite, *httptest.Server) {
-	s := &fakeSite{override: override}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "index.html"), []byte(indexHTML), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := &fakeSite{override: override, backend: preview.New(preview.Options{
+		Dir: dir, Handler: apihandler.Handle, CorsAllowOrigins: []string{allowedOrigin},
+	})}
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	return s, srv
@@ -105,63 +113,17 @@ func (s *fakeSite) s3(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// api is the API behavior (CachingDisabled, CloudFront's CORS policy) in
-// front of the bundled backend's health, echo and 404.
+// api is the API behavior (CachingDisabled, CloudFront's CORS policy for
+// allowedOrigin) in front of the bundled Go backend itself, served as API
+// Gateway would by the local preview's API emulation: its health, echo,
+// 404s and the MOCK preflights are the real ones, not a copy.
 func (s *fakeSite) api(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	if h.Get("X-Cache") == "" {
 		h.Set("X-Cache", "Miss from cloudfront")
 	}
 	h.Set("Via", "1.1 0a1b2c3d4e5f.cloudfront.net (CloudFront)")
-	if r.Header.Get("Origin") == allowedOrigin {
-		h.Set("Access-Control-Allow-Origin", allowedOrigin)
-		h.Set("Vary", "Origin")
-	}
-	if r.Method == http.MethodOptions {
-		if r.Header.Get("Origin") == allowedOrigin {
-			h.Set("Access-Control-Allow-Methods", "GET,HEAD,OPTIONS,PUT,PATCH,POST,DELETE")
-			h.Set("Access-Control-Allow-Headers", "Content-Type,Authorization")
-		}
-		w.WriteHeader(http.StatusNoContent)
-		return
-	}
-	switch {
-	case r.URL.Path == "/api/health" && r.Method == http.MethodGet:
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	case r.URL.Path == "/api/echo" && r.Method == http.MethodPost:
-		// The bundled backend refuses a body declared as anything but JSON.
-		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
-			writeJSON(w, http.StatusUnsupportedMediaType, map[string]string{"error": "Content-Type must be application/json"})
-			return
-		}
-		body, err := io.ReadAll(r.Body)
-		if err != nil || !json.Valid(body) {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid JSON body"})
-			return
-		}
-		// It names the headers and the query it got, never header values.
-		var names []string
-		for k := range r.Header {
-			names = append(names, strings.ToLower(k))
-		}
-		slices.Sort(names)
-		query := map[string]string{}
-		for k := range r.URL.Query() {
-			query[k] = r.URL.Query().Get(k)
-		}
-		b, _ := json.Marshal(map[string]any{"echo": json.RawMessage(body), "received": map[string]any{"headers": names, "query": query}})
-		if len(b) >= 1024 && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
-			var zipped bytes.Buffer
-			zw := gzip.NewWriter(&zipped)
-			_, _ = zw.Write(b)
-			_ = zw.Close()
-			b = zipped.Bytes()
-			h.Set("Content-Encoding", "gzip")
-		}
-		replay(w, http.StatusOK, b, "Content-Type", "application/json; charset=utf-8", "Cache-Control", "no-store")
-	default:
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": "not found", "path": r.URL.Path})
-	}
+	s.backend.ServeHTTP(w, r)
 }
 
 // replay writes a response: the headers given as name/value pairs, the
