@@ -1,19 +1,14 @@
 package smoke_test
 
 import (
-	"bytes"
-	"compress/gzip"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
-	"mime"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,6 +17,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/one-origin/staticsitewithapi/backend/apihandler"
+	"github.com/one-origin/staticsitewithapi/internal/preview"
 	"github.com/one-origin/staticsitewithapi/internal/routing"
 	"github.com/one-origin/staticsitewithapi/internal/upload"
 )
@@ -63,6 +60,10 @@ type fakeSite struct {
 
 	mu       sync.Mutex
 	requests map[string]int // "METHOD /path" -> count
+
+	apiMu      sync.Mutex
+	apiHandler http.Handler // backend(), built for apiPrefix
+	apiPrefix  string
 }
 
 func newFakeSite(t testing.TB, override func(*fakeSite, http.ResponseWriter, *http.Request) bool) *fakeSite {
@@ -193,49 +194,29 @@ func (s *fakeSite) api(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"claims": claims})
-	case rel == "/health" && r.Method == http.MethodGet:
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "time": "2025-01-01T00:00:00Z"})
-	case rel == "/echo" && r.Method == http.MethodPost:
-		// apihandler refuses a body declared as anything but JSON.
-		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); r.Header.Get("Content-Type") != "" && mt != "application/json" {
-			writeJSON(w, http.StatusUnsupportedMediaType, map[string]string{"error": "Content-Type must be application/json"})
-			return
-		}
-		body, err := io.ReadAll(r.Body)
-		if err != nil || !json.Valid(body) {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid JSON body"})
-			return
-		}
-		// Like apihandler, the echo names the headers and query it got.
-		var names []string
-		for k := range r.Header {
-			names = append(names, strings.ToLower(k))
-		}
-		slices.Sort(names)
-		query := map[string]string{}
-		for k := range r.URL.Query() {
-			query[k] = r.URL.Query().Get(k)
-		}
-		b, _ := json.Marshal(map[string]any{"echo": json.RawMessage(body), "method": r.Method, "path": r.URL.Path,
-			"received": map[string]any{"headers": names, "query": query}})
-		// API Gateway's MinCompressionSize (1 KiB by default).
-		if len(b) >= 1024 && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
-			var zipped bytes.Buffer
-			zw := gzip.NewWriter(&zipped)
-			_, _ = zw.Write(b)
-			_ = zw.Close()
-			b = zipped.Bytes()
-			w.Header().Set("Content-Encoding", "gzip")
-		}
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.Header().Set("Cache-Control", "no-store")
-		w.WriteHeader(http.StatusOK)
-		_, _ = w.Write(b)
-	case rel == "/health" || rel == "/echo":
-		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "method not allowed"})
 	default:
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": "not found", "path": r.URL.Path})
+		// Everything else is the bundled backend itself (health, echo,
+		// 404s), served as API Gateway would by the preview's emulation.
+		s.backend().ServeHTTP(w, r)
 	}
+}
+
+// backend is apihandler under the site's prefix, behind the preview's API
+// Gateway emulation: the real routes and answers, not a copy of them.
+func (s *fakeSite) backend() http.Handler {
+	s.apiMu.Lock()
+	defer s.apiMu.Unlock()
+	if s.apiHandler != nil && s.apiPrefix == s.prefix {
+		return s.apiHandler
+	}
+	dir := s.t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "index.html"), s.index, 0o644); err != nil {
+		s.t.Fatal(err)
+	}
+	h := &apihandler.Handler{Prefix: s.prefix, Now: func() time.Time { return time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC) }}
+	s.apiHandler = preview.New(preview.Options{Dir: dir, ApiPrefix: s.prefix, Handler: h.Handle, CorsAllowOrigins: []string{allowedOrigin}})
+	s.apiPrefix = s.prefix
+	return s.apiHandler
 }
 
 // gatewayError is API Gateway's gateway response for a refused request
