@@ -1,6 +1,10 @@
 package staticsite
 
 import (
+	"maps"
+	"slices"
+	"strings"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -42,27 +46,73 @@ func newApi(scope constructs.Construct, r *resolved, auth *siteAuth) (awsapigate
 		MinCompressionSize: r.minCompression,
 	})
 
-	root := api.Root()
-	if auth == nil {
-		rootIntegration, proxyIntegration := r.Backend.integrations(nil)
-		open := &awsapigateway.MethodOptions{
-			AuthorizationType: awsapigateway.AuthorizationType_NONE,
-			ApiKeyRequired:    jsii.Bool(true),
-		}
-		proxyOpts := *open
-		if r.Backend.kind == backendHttp {
-			proxyOpts.RequestParameters = &map[string]*bool{"method.request.path.proxy": jsii.Bool(true)}
-		}
-		root.AddMethod(jsii.String("ANY"), rootIntegration, open)
-		proxy := root.AddResource(jsii.String("{proxy+}"), nil)
-		proxy.AddMethod(jsii.String("ANY"), proxyIntegration, &proxyOpts)
-		addPreflight(root)
-		addPreflight(proxy)
-	} else {
-		newAuthorizedRoutes(r, auth, root)
+	addRoutes(r, auth, api.Root())
+	if auth != nil {
 		addAuthResponses(api)
 	}
 	return api, originVerification(scope, r, api)
+}
+
+// addRoutes gives the root and its {proxy+} an ANY method to the backend
+// and an open OPTIONS each. Without Auth (a nil) every ANY needs only the
+// origin API key. With Auth, every ANY has the authorizer but those of
+// PublicPaths, and each resource a public path needs gets the same pair
+// and its own {proxy+} child, so that every request matches a resource of
+// its own path without relying on API Gateway falling back to a shorter
+// {proxy+}: /api/items with a public /api/health goes to /api/{proxy+},
+// authorized.
+func addRoutes(r *resolved, a *siteAuth, root awsapigateway.IResource) {
+	http := r.Backend.kind == backendHttp
+	anyMethod := func(res awsapigateway.IResource, path string, greedy, public bool) {
+		opts := awsapigateway.MethodOptions{AuthorizationType: awsapigateway.AuthorizationType_NONE, ApiKeyRequired: jsii.Bool(true)}
+		var headers map[string]*string
+		if a != nil {
+			if !public {
+				opts = a.protectedOptions()
+			}
+			if http {
+				headers = a.claimHeaders(public)
+			}
+		}
+		if http && greedy {
+			opts.RequestParameters = &map[string]*bool{"method.request.path.proxy": jsii.Bool(true)}
+		}
+		m := res.AddMethod(jsii.String("ANY"), r.Backend.integration(path, greedy, headers), &opts)
+		if a != nil && public {
+			a.publicMethods = append(a.publicMethods, m)
+		}
+	}
+	// add gives res (at path) and a {proxy+} child their ANY and OPTIONS;
+	// exact and subtree say which of the two ANY are public.
+	add := func(res awsapigateway.IResource, path string, exact, subtree bool) {
+		anyMethod(res, path, false, exact)
+		proxy := res.AddResource(jsii.String("{proxy+}"), nil)
+		anyMethod(proxy, path, true, subtree)
+		addPreflight(res)
+		addPreflight(proxy)
+	}
+	add(root, "/", a == nil, a == nil)
+	if a == nil {
+		return
+	}
+	type node struct{ exact, subtree bool }
+	nodes := map[string]*node{}
+	for _, pp := range r.auth.public {
+		for i := 1; i <= len(pp.Segments); i++ {
+			if p := "/" + strings.Join(pp.Segments[:i], "/"); nodes[p] == nil {
+				nodes[p] = &node{}
+			}
+		}
+		n := nodes["/"+strings.Join(pp.Segments, "/")]
+		n.exact, n.subtree = n.exact || !pp.Subtree, n.subtree || pp.Subtree
+	}
+	resources := map[string]awsapigateway.IResource{"": root}
+	for _, p := range slices.Sorted(maps.Keys(nodes)) {
+		cut := strings.LastIndexByte(p, '/')
+		res := resources[p[:cut]].AddResource(jsii.String(p[cut+1:]), nil)
+		resources[p] = res
+		add(res, p, nodes[p].exact, nodes[p].subtree)
+	}
 }
 
 // addPreflight adds the OPTIONS method that answers preflights on res:

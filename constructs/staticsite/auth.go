@@ -2,7 +2,6 @@ package staticsite
 
 import (
 	"fmt"
-	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -482,65 +481,6 @@ func addAuthResponses(api awsapigateway.RestApi) {
 			},
 			Templates: &map[string]*string{"application/json": jsii.String(AuthErrorTemplate)},
 		})
-	}
-}
-
-// newAuthorizedRoutes builds the API's resources with the authorizer on
-// every ANY method but those of PublicPaths, and an open OPTIONS on every
-// resource. Each resource a public path needs gets its own {proxy+} child,
-// so that every request matches a resource of its own path without
-// relying on API Gateway falling back to a shorter {proxy+}: /api/items
-// with a public /api/health goes to /api/{proxy+}, authorized.
-func newAuthorizedRoutes(r *resolved, a *siteAuth, root awsapigateway.IResource) {
-	type node struct{ exact, subtree bool }
-	nodes := map[string]*node{}
-	for _, pp := range r.auth.public {
-		for i := 1; i <= len(pp.Segments); i++ {
-			p := "/" + strings.Join(pp.Segments[:i], "/")
-			if nodes[p] == nil {
-				nodes[p] = &node{}
-			}
-		}
-		n := nodes["/"+strings.Join(pp.Segments, "/")]
-		if pp.Subtree {
-			n.subtree = true
-		} else {
-			n.exact = true
-		}
-	}
-	http := r.Backend.kind == backendHttp
-	method := func(res awsapigateway.IResource, path string, greedy, public bool) {
-		opts := a.protectedOptions()
-		if public {
-			opts = awsapigateway.MethodOptions{AuthorizationType: awsapigateway.AuthorizationType_NONE, ApiKeyRequired: jsii.Bool(true)}
-		}
-		var headers map[string]*string
-		if http {
-			headers = a.claimHeaders(public)
-			if greedy {
-				opts.RequestParameters = &map[string]*bool{"method.request.path.proxy": jsii.Bool(true)}
-			}
-		}
-		m := res.AddMethod(jsii.String("ANY"), r.Backend.integration(path, greedy, headers), &opts)
-		if public {
-			a.publicMethods = append(a.publicMethods, m)
-		}
-		addPreflight(res)
-	}
-	// add gives res (at path) its ANY, its OPTIONS and a {proxy+} child
-	// with the same.
-	add := func(res awsapigateway.IResource, path string, n node) {
-		method(res, path, false, n.exact)
-		method(res.AddResource(jsii.String("{proxy+}"), nil), path, true, n.subtree)
-	}
-	add(root, "/", node{})
-	paths := slices.Sorted(maps.Keys(nodes))
-	resources := map[string]awsapigateway.IResource{"": root}
-	for _, p := range paths {
-		parent := resources[p[:strings.LastIndexByte(p, '/')]]
-		res := parent.AddResource(jsii.String(p[strings.LastIndexByte(p, '/')+1:]), nil)
-		resources[p] = res
-		add(res, p, *nodes[p])
 	}
 }
 

@@ -124,13 +124,6 @@ const (
 // header instead of the origin-verify secret.
 const KeyPlaceholder = "verified-by-api-gateway"
 
-// integrations returns the integration for the API's root resource and the
-// one for its {proxy+} resource; headers are added request parameters
-// (the claim headers of an authorized HttpBackend), or nil.
-func (b *Backend) integrations(headers map[string]*string) (root, proxy awsapigateway.Integration) {
-	return b.integration("/", false, headers), b.integration("/", true, headers)
-}
-
 // integration returns the integration of the API resource at path ("/"
 // for the root, "/api/health"), or of its {proxy+} child when greedy.
 // A Lambda gets every request as it is; an HTTP service gets the same path
