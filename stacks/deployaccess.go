@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -56,7 +57,7 @@ func (d *DeployAccessConfig) validate(cfg *AppConfig) error {
 	if len(d.Environments) == 0 {
 		errs = append(errs, `environments is empty: map each app environment the workflow deploys to its GitHub environment, e.g. {"prod": "production"}`)
 	}
-	for _, env := range slices.Sorted(mapKeys(d.Environments)) {
+	for _, env := range slices.Sorted(maps.Keys(d.Environments)) {
 		if _, ok := cfg.Environments[env]; !ok {
 			errs = append(errs, fmt.Sprintf("environments: %q is not an environment of the app (known: %s)", env, strings.Join(cfg.Names(), ", ")))
 		}
@@ -74,16 +75,6 @@ func (d *DeployAccessConfig) validate(cfg *AppConfig) error {
 		return fmt.Errorf("context %q: deployAccess: %s", ContextKey, strings.Join(errs, "; "))
 	}
 	return nil
-}
-
-func mapKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // DeployAccessStackName names the deploy-access stack of an account:
@@ -120,7 +111,7 @@ func AddDeployAccessStacks(app awscdk.App, cfg *AppConfig, names []string) (map[
 	}
 	stacks := map[string]awscdk.Stack{}
 	providers := map[string]*string{}
-	for _, env := range slices.Sorted(mapKeys(d.Environments)) {
+	for _, env := range slices.Sorted(maps.Keys(d.Environments)) {
 		if len(names) > 0 && !slices.Contains(names, env) {
 			continue
 		}
