@@ -15,6 +15,11 @@ import (
 	"github.com/one-origin/staticsitewithapi/internal/upload"
 )
 
+// bucketDeploymentHandler starts the construct ID of the Lambda function
+// that aws-cdk-lib adds at the stack's root for every BucketDeployment of
+// the stack (one per stack and memory size).
+const bucketDeploymentHandler = "Custom::CDKBucketDeployment"
+
 // newDeployments uploads the frontend folder as planned and writes
 // config.json. Every key is owned by exactly one deployment; the one
 // without a file list excludes every key the others own, and none deletes

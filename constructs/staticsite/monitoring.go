@@ -297,7 +297,7 @@ func (s *StaticSiteWithApi) uploadFunction() awslambda.IFunction {
 		return nil
 	}
 	for _, c := range *awscdk.Stack_Of(s).Node().Children() {
-		if strings.HasPrefix(*c.Node().Id(), "Custom::CDKBucketDeployment") {
+		if strings.HasPrefix(*c.Node().Id(), bucketDeploymentHandler) {
 			if fn, ok := c.(awslambda.IFunction); ok {
 				return fn
 			}

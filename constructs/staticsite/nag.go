@@ -160,7 +160,7 @@ func (s *StaticSiteWithApi) suppressNagFindings(r *resolved) {
 	// constructs may share them, so existing suppressions are kept.
 	for _, c := range *awscdk.Stack_Of(s).Node().Children() {
 		id := *c.Node().Id()
-		if strings.HasPrefix(id, "Custom::CDKBucketDeployment") || strings.HasPrefix(id, "Custom::S3AutoDeleteObjects") {
+		if strings.HasPrefix(id, bucketDeploymentHandler) || strings.HasPrefix(id, "Custom::S3AutoDeleteObjects") {
 			suppressNag(c, nagCdkHandlers...)
 		}
 	}
