@@ -16,6 +16,7 @@ import (
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/one-origin/staticsitewithapi/constructs/sitechecks"
+	"github.com/one-origin/staticsitewithapi/internal/smoke"
 )
 
 // PipelineConfig is cdk.json's "pipeline": a CDK Pipelines pipeline in a
@@ -286,11 +287,11 @@ func smokeStep(site awscdk.Stack, source pipelines.IFileSetProducer) (pipelines.
 		}
 		return o, nil
 	}
-	siteUrl, err := output("SiteUrl")
+	siteUrl, err := output(smoke.SiteUrlOutput)
 	if err != nil {
 		return nil, err
 	}
-	execUrl, err := output("ApiExecuteUrl")
+	execUrl, err := output(smoke.ApiExecuteUrlOutput)
 	if err != nil {
 		return nil, err
 	}

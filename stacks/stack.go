@@ -19,6 +19,7 @@ import (
 
 	"github.com/one-origin/staticsitewithapi/constructs/golambda"
 	"github.com/one-origin/staticsitewithapi/constructs/staticsite"
+	"github.com/one-origin/staticsitewithapi/internal/smoke"
 )
 
 // SiteStackProps configures one environment's stack.
@@ -156,10 +157,10 @@ func NewSiteStack(scope constructs.Construct, id string, props *SiteStackProps) 
 	out := func(name, desc string, value *string) {
 		awscdk.NewCfnOutput(stack, jsii.String(name), &awscdk.CfnOutputProps{Value: value, Description: jsii.String(desc)})
 	}
-	out("SiteUrl", "Open this in a browser", site.SiteUrl())
+	out(smoke.SiteUrlOutput, "Open this in a browser", site.SiteUrl())
 	out("DistributionId", "For cache invalidations", site.Distribution().DistributionId())
 	out("BucketName", "Upload the built frontend here", site.Bucket().BucketName())
-	out("ApiExecuteUrl", "The API stage, bypassing CloudFront (for debugging)", site.Api().Url())
+	out(smoke.ApiExecuteUrlOutput, "The API stage, bypassing CloudFront (for debugging)", site.Api().Url())
 	out("OriginSecretArn", "The origin-verify secret CloudFront sends; rotate it by raising originSecretGeneration, never by changing its value", site.OriginSecret().SecretArn())
 	if cfg.Monitoring != nil {
 		mon := site.AddMonitoring(cfg.Monitoring.options())
