@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"math"
-	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -289,7 +288,6 @@ var AllMethods = slices.Clone(routing.AllMethods)
 
 var (
 	stagePattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
-	originHost   = regexp.MustCompile(`^(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$`)
 )
 
 // resolved holds the props after defaults have been applied. It is built
@@ -506,13 +504,8 @@ func (r *resolved) validateCors() []error {
 			}
 			continue
 		}
-		u, err := url.Parse(o)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || !originHost.MatchString(u.Hostname()) {
-			add("Cors.AllowOrigins: %q is not an origin; write scheme://host[:port], for example \"https://app.example.com\" or \"http://localhost:5173\"", o)
-			continue
-		}
-		if u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-			add("Cors.AllowOrigins: %q must be only scheme://host[:port], with no path, query or trailing slash; use %q", o, u.Scheme+"://"+u.Host)
+		if err := routing.ValidateOrigin(o); err != nil {
+			add("Cors.AllowOrigins: %v", err)
 		}
 	}
 	if r.Cors != nil && r.Cors.AllowMethods != nil {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,7 +21,7 @@ var (
 )
 
 // validateOrigins checks CorsAllowOrigins as the construct checks
-// Cors.AllowOrigins: "*" alone, or scheme://host[:port] entries.
+// Cors.AllowOrigins: "*" alone, or origins (routing.ValidateOrigin).
 func validateOrigins(origins []string) []error {
 	var errs []error
 	for _, o := range origins {
@@ -32,11 +31,8 @@ func validateOrigins(origins []string) []error {
 			}
 			continue
 		}
-		u, err := url.Parse(o)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			errs = append(errs, fmt.Errorf(`CorsAllowOrigins: %q is not an origin; write scheme://host[:port], for example "http://localhost:5173"`, o))
-		} else if o != u.Scheme+"://"+u.Host {
-			errs = append(errs, fmt.Errorf("CorsAllowOrigins: %q must be only scheme://host[:port], with no path, query or trailing slash; use %q", o, u.Scheme+"://"+u.Host))
+		if err := routing.ValidateOrigin(o); err != nil {
+			errs = append(errs, fmt.Errorf("CorsAllowOrigins: %w", err))
 		}
 	}
 	return errs

@@ -23,6 +23,7 @@ package routing
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -241,3 +242,23 @@ var (
 
 // DefaultCorsMaxAge is how long browsers may keep a preflight's answer.
 const DefaultCorsMaxAge = 10 * time.Minute
+
+// originHost is the host of an allowed CORS origin: a DNS name or an
+// IPv4 address, optionally a wildcard subdomain ("*.example.com").
+var originHost = regexp.MustCompile(`^(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$`)
+
+// ValidateOrigin reports why o cannot be one of the origins allowed to
+// call the API from a browser, or nil: an origin is exactly
+// scheme://host[:port], http or https, as browsers send it in the Origin
+// header ("*", which allows any origin, is the caller's to handle). The
+// error does not name the setting; wrap it, as ValidatePrefix's.
+func ValidateOrigin(o string) error {
+	u, err := url.Parse(o)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || !originHost.MatchString(u.Hostname()) {
+		return fmt.Errorf(`%q is not an origin; write scheme://host[:port], for example "https://app.example.com" or "http://localhost:5173"`, o)
+	}
+	if u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil || o != u.Scheme+"://"+u.Host {
+		return fmt.Errorf("%q must be only scheme://host[:port], with no path, query or trailing slash; use %q", o, u.Scheme+"://"+u.Host)
+	}
+	return nil
+}

@@ -112,3 +112,27 @@ func TestPublicPaths(t *testing.T) {
 		assert.Error(t, err, bad)
 	}
 }
+
+// One check of an allowed origin for the construct's Cors.AllowOrigins and
+// the preview's CorsAllowOrigins: only what a browser sends as Origin.
+func TestValidateOrigin(t *testing.T) {
+	for _, o := range []string{"https://app.example.com", "http://localhost:5173", "https://*.example.com", "http://127.0.0.1:8080"} {
+		assert.NoError(t, routing.ValidateOrigin(o), o)
+	}
+	for o, want := range map[string]string{
+		"app.example.com":              "is not an origin",
+		"ftp://app.example.com":        "is not an origin",
+		"https://":                     "is not an origin",
+		"https://app.example.com/":     `use "https://app.example.com"`,
+		"https://app.example.com/app":  "must be only scheme://host[:port]",
+		"https://app.example.com?x=1":  "must be only scheme://host[:port]",
+		"https://u@app.example.com":    "must be only scheme://host[:port]",
+		"HTTPS://app.example.com":      `use "https://app.example.com"`, // never what a browser sends
+		"https://app.example.com#frag": "must be only scheme://host[:port]",
+	} {
+		err := routing.ValidateOrigin(o)
+		if assert.Error(t, err, o) {
+			assert.Contains(t, err.Error(), want, o)
+		}
+	}
+}
