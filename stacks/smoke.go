@@ -3,6 +3,7 @@ package stacks
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
@@ -14,6 +15,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/one-origin/staticsitewithapi/constructs/staticsite"
+	"github.com/one-origin/staticsitewithapi/internal/smoke"
 	"github.com/one-origin/staticsitewithapi/internal/smoke/scheduled"
 )
 
@@ -29,9 +31,10 @@ type ScheduledSmokeConfig struct {
 	Origin string `json:"origin,omitempty"`
 }
 
-// smokeTimeout bounds one run: the checks' own deadline plus the reserve
-// in which the handler still writes its report and metrics.
-var smokeTimeout = awscdk.Duration_Seconds(jsii.Number(135))
+// smokeTimeout bounds one run: the checks' own deadline (the CLI's), plus
+// 15 s for the handler's reserve, in which it still writes its report and
+// metrics, and a cold start.
+var smokeTimeout = awscdk.Duration_Seconds(jsii.Number((smoke.DefaultDeadline + 15*time.Second).Seconds()))
 
 // validate checks c for environment env.
 func (c *ScheduledSmokeConfig) validate(env string, monitoring bool) error {
