@@ -33,8 +33,11 @@ type ScheduledSmokeConfig struct {
 
 // smokeTimeout bounds one run: the checks' own deadline (the CLI's), plus
 // 15 s for the handler's reserve, in which it still writes its report and
-// metrics, and a cold start.
-var smokeTimeout = awscdk.Duration_Seconds(jsii.Number((smoke.DefaultDeadline + 15*time.Second).Seconds()))
+// metrics, and a cold start. A function, not a package variable: a jsii call at package
+// initialization would start Node.js in every program that imports stacks.
+func smokeTimeout() awscdk.Duration {
+	return awscdk.Duration_Seconds(jsii.Number((smoke.DefaultDeadline + 15*time.Second).Seconds()))
+}
 
 // validate checks c for environment env.
 func (c *ScheduledSmokeConfig) validate(env string, monitoring bool) error {
@@ -79,7 +82,7 @@ func newScheduledSmoke(stack awscdk.Stack, c *ScheduledSmokeConfig, code awslamb
 		Handler:      jsii.String("bootstrap"),
 		Code:         code,
 		MemorySize:   jsii.Number(128),
-		Timeout:      smokeTimeout,
+		Timeout:      smokeTimeout(),
 		// One run at a time; a run never retries (a failing check is data).
 		RetryAttempts: jsii.Number(0),
 		LogGroup:      logs,
