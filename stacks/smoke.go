@@ -33,8 +33,9 @@ type ScheduledSmokeConfig struct {
 
 // smokeTimeout bounds one run: the checks' own deadline (the CLI's), plus
 // 15 s for the handler's reserve, in which it still writes its report and
-// metrics, and a cold start. A function, not a package variable: a jsii call at package
-// initialization would start Node.js in every program that imports stacks.
+// metrics, and a cold start. It is a function, not a package variable: a
+// jsii call at package initialization would start Node.js in every
+// program that imports stacks.
 func smokeTimeout() awscdk.Duration {
 	return awscdk.Duration_Seconds(jsii.Number((smoke.DefaultDeadline + 15*time.Second).Seconds()))
 }
