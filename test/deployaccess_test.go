@@ -83,7 +83,7 @@ func TestDeployAccessRoles(t *testing.T) {
 	require.Contains(t, jsonString(tmpl["Outputs"]), "DeployRoleArndev")
 	require.Contains(t, jsonString(tmpl["Outputs"]), "DeployRoleArnprod")
 
-	require.Empty(t, nagErrors(t, func(app awscdk.App) awscdk.Stack {
+	require.Empty(t, nagErrors(t, t.TempDir(), func(app awscdk.App) awscdk.Stack {
 		built, err := stacks.AddDeployAccessStacks(app, appConfig(t), nil)
 		require.NoError(t, err)
 		return built["StaticSite-DeployAccess"]

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/stretchr/testify/require"
 
@@ -51,19 +50,50 @@ func pipelineContext(t *testing.T) *map[string]any {
 	return &ctx
 }
 
-// pipelineStack is the pipeline stack's template, from the app that
-// app.go builds with -c pipeline=true, synthesized once (without
-// template validation, which TestPipelineIsNagClean runs).
+// pipelineSynth is the app that app.go builds with -c pipeline=true
+// (stacks.NewApp: cdk-nag and template validation on), in fixed accounts,
+// synthesized once: its cloud assembly and the IDs of its top-level
+// constructs ("stage " and the ID for a stage), taken before synth.
+type pipelineSynth struct {
+	outdir   string
+	children []string
+}
+
+var cachedPipeline *pipelineSynth
+
+// pipelineAppSynth builds and synthesizes the pipeline app once per test
+// binary.
+func pipelineAppSynth(t *testing.T) *pipelineSynth {
+	t.Helper()
+	if cachedPipeline != nil {
+		return cachedPipeline
+	}
+	out := keptDir(t)
+	app := stacks.NewApp(&awscdk.AppProps{Outdir: jsii.String(out), Context: pipelineContext(t)})
+	cfg := pipelineConfig(t)
+	require.NoError(t, stacks.AddStacks(app, cfg, repoRoot(t)))
+	stack, ok := app.Node().TryFindChild(jsii.String(cfg.PipelineStackName())).(awscdk.Stack)
+	require.True(t, ok, "no stack %s", cfg.PipelineStackName())
+	require.Equal(t, toolingAccount, *stack.Account())
+	var children []string
+	for _, c := range *app.Node().Children() {
+		id := *c.Node().Id()
+		if _, stage := c.(awscdk.Stage); stage {
+			id = "stage " + id
+		}
+		children = append(children, id)
+	}
+	slices.Sort(children)
+	// The shipped flags make an unsuppressed nag error stop synth
+	// (TestAppStopsOnNagErrors).
+	require.NotPanics(t, func() { app.Synth(nil) })
+	cachedPipeline = &pipelineSynth{outdir: out, children: children}
+	return cachedPipeline
+}
+
+// pipelineStack is the pipeline stack's template (pipelineAppSynth).
 func pipelineStack(t *testing.T) obj {
-	return cached(t, "pipeline", func(t *testing.T) *fixture {
-		app := newTestApp(&awscdk.AppProps{Context: pipelineContext(t), BuiltinCloudFormationValidation: jsii.Bool(false)})
-		cfg := pipelineConfig(t)
-		require.NoError(t, stacks.AddStacks(app, cfg, repoRoot(t)))
-		stack, ok := app.Node().TryFindChild(jsii.String(cfg.PipelineStackName())).(awscdk.Stack)
-		require.True(t, ok, "no stack %s", cfg.PipelineStackName())
-		require.Equal(t, toolingAccount, *stack.Account())
-		return &fixture{template: toMap(t, assertions.Template_FromStack(stack, nil))}
-	}).template
+	return readTemplate(t, filepath.Join(pipelineAppSynth(t).outdir, "StaticSite-Pipeline.template.json"))
 }
 
 // pipelineStage is one stage of the template's CodePipeline.
@@ -224,34 +254,24 @@ func TestPipelineStructure(t *testing.T) {
 // stacks themselves and no pipeline, even with a pipeline configured;
 // with it, the pipeline stack and one stage per environment, nothing else.
 func TestPipelineModeSwitch(t *testing.T) {
-	children := func(ctx map[string]any) []string {
-		// Construction only: no synth, and no asset bundling.
-		ctx["aws:cdk:bundling-stacks"] = []any{}
-		app := newTestApp(&awscdk.AppProps{Context: &ctx})
-		require.NoError(t, stacks.AddStacks(app, pipelineConfig(t), repoRoot(t)))
-		var ids []string
-		for _, c := range *app.Node().Children() {
-			id := *c.Node().Id()
-			if _, stage := c.(awscdk.Stage); stage {
-				id = "stage " + id
-			}
-			ids = append(ids, id)
-		}
-		slices.Sort(ids)
-		return ids
+	// Construction only: no synth, and no asset bundling.
+	ctx := *shippedContext(t)
+	ctx["aws:cdk:bundling-stacks"] = []any{}
+	app := newTestApp(&awscdk.AppProps{Context: &ctx})
+	require.NoError(t, stacks.AddStacks(app, pipelineConfig(t), repoRoot(t)))
+	var plain []string
+	for _, c := range *app.Node().Children() {
+		_, stage := c.(awscdk.Stage)
+		require.False(t, stage, *c.Node().Id())
+		plain = append(plain, *c.Node().Id())
 	}
-	plain := children(*shippedContext(t))
 	require.Contains(t, plain, "StaticSite-dev")
 	require.Contains(t, plain, "StaticSite-prod")
 	for _, id := range plain {
 		require.NotContains(t, id, "Pipeline")
-		require.False(t, strings.HasPrefix(id, "stage "), id)
 	}
-	require.Equal(t, []string{"StaticSite-Pipeline", "stage dev", "stage prod"}, children(*pipelineContext(t)))
-
-	off := *shippedContext(t)
-	off[stacks.PipelineContextKey] = false
-	require.Equal(t, plain, children(off))
+	// -c pipeline=false is the same as no value (TestPipelineModeContext).
+	require.Equal(t, []string{"StaticSite-Pipeline", "stage dev", "stage prod"}, pipelineAppSynth(t).children)
 }
 
 func TestPipelineModeContext(t *testing.T) {
@@ -323,13 +343,7 @@ func TestPipelineConfigErrors(t *testing.T) {
 // which cdk-nag checks too; every suppression of a wildcard names the
 // findings it covers.
 func TestPipelineIsNagClean(t *testing.T) {
-	out := t.TempDir()
-	app := stacks.NewApp(&awscdk.AppProps{Outdir: jsii.String(out), Context: pipelineContext(t)})
-	require.NoError(t, stacks.AddStacks(app, pipelineConfig(t), repoRoot(t)))
-	// The shipped flags make an unsuppressed nag error stop synth
-	// (TestAppStopsOnNagErrors).
-	require.NotPanics(t, func() { app.Synth(nil) })
-
+	out := pipelineAppSynth(t).outdir
 	require.Empty(t, validationReport(t, out), "validation findings")
 	var metas []string
 	require.NoError(t, filepath.WalkDir(out, func(path string, d os.DirEntry, err error) error {
