@@ -40,6 +40,9 @@ type fixture struct {
 	// destroyable fixtures are removed with their stack (dev): nothing may
 	// be retained or left behind.
 	destroyable bool
+	// children are the app's top-level constructs before synth
+	// (appChildren), where a test needs them.
+	children []string
 }
 
 var fixtureCache = map[string]*fixture{}

@@ -50,50 +50,46 @@ func pipelineContext(t *testing.T) *map[string]any {
 	return &ctx
 }
 
-// pipelineSynth is the app that app.go builds with -c pipeline=true
+// pipelineApp is the app that app.go builds with -c pipeline=true
 // (stacks.NewApp: cdk-nag and template validation on), in fixed accounts,
-// synthesized once: its cloud assembly and the IDs of its top-level
-// constructs ("stage " and the ID for a stage), taken before synth.
-type pipelineSynth struct {
-	outdir   string
-	children []string
+// synthesized once: its cloud assembly, the pipeline stack's template and
+// the app's top-level constructs.
+func pipelineApp(t *testing.T) *fixture {
+	return cached(t, "pipeline", func(t *testing.T) *fixture {
+		out := keptDir(t)
+		app := stacks.NewApp(&awscdk.AppProps{Outdir: jsii.String(out), Context: pipelineContext(t)})
+		cfg := pipelineConfig(t)
+		require.NoError(t, stacks.AddStacks(app, cfg, repoRoot(t)))
+		stack, ok := app.Node().TryFindChild(jsii.String(cfg.PipelineStackName())).(awscdk.Stack)
+		require.True(t, ok, "no stack %s", cfg.PipelineStackName())
+		require.Equal(t, toolingAccount, *stack.Account())
+		children := appChildren(app)
+		// The shipped flags make an unsuppressed nag error stop synth
+		// (TestAppStopsOnNagErrors).
+		require.NotPanics(t, func() { app.Synth(nil) })
+		return &fixture{outdir: out, children: children,
+			template: readTemplate(t, filepath.Join(out, cfg.PipelineStackName()+".template.json"))}
+	})
 }
 
-var cachedPipeline *pipelineSynth
+// pipelineStack is the pipeline stack's template (pipelineApp).
+func pipelineStack(t *testing.T) obj {
+	return pipelineApp(t).template
+}
 
-// pipelineAppSynth builds and synthesizes the pipeline app once per test
-// binary.
-func pipelineAppSynth(t *testing.T) *pipelineSynth {
-	t.Helper()
-	if cachedPipeline != nil {
-		return cachedPipeline
-	}
-	out := keptDir(t)
-	app := stacks.NewApp(&awscdk.AppProps{Outdir: jsii.String(out), Context: pipelineContext(t)})
-	cfg := pipelineConfig(t)
-	require.NoError(t, stacks.AddStacks(app, cfg, repoRoot(t)))
-	stack, ok := app.Node().TryFindChild(jsii.String(cfg.PipelineStackName())).(awscdk.Stack)
-	require.True(t, ok, "no stack %s", cfg.PipelineStackName())
-	require.Equal(t, toolingAccount, *stack.Account())
-	var children []string
+// appChildren returns the IDs of app's top-level constructs, sorted, a
+// stage's as "stage <ID>". Call it before synth, which adds one (Tree).
+func appChildren(app awscdk.App) []string {
+	var ids []string
 	for _, c := range *app.Node().Children() {
 		id := *c.Node().Id()
 		if _, stage := c.(awscdk.Stage); stage {
 			id = "stage " + id
 		}
-		children = append(children, id)
+		ids = append(ids, id)
 	}
-	slices.Sort(children)
-	// The shipped flags make an unsuppressed nag error stop synth
-	// (TestAppStopsOnNagErrors).
-	require.NotPanics(t, func() { app.Synth(nil) })
-	cachedPipeline = &pipelineSynth{outdir: out, children: children}
-	return cachedPipeline
-}
-
-// pipelineStack is the pipeline stack's template (pipelineAppSynth).
-func pipelineStack(t *testing.T) obj {
-	return readTemplate(t, filepath.Join(pipelineAppSynth(t).outdir, "StaticSite-Pipeline.template.json"))
+	slices.Sort(ids)
+	return ids
 }
 
 // pipelineStage is one stage of the template's CodePipeline.
@@ -259,19 +255,15 @@ func TestPipelineModeSwitch(t *testing.T) {
 	ctx["aws:cdk:bundling-stacks"] = []any{}
 	app := newTestApp(&awscdk.AppProps{Context: &ctx})
 	require.NoError(t, stacks.AddStacks(app, pipelineConfig(t), repoRoot(t)))
-	var plain []string
-	for _, c := range *app.Node().Children() {
-		_, stage := c.(awscdk.Stage)
-		require.False(t, stage, *c.Node().Id())
-		plain = append(plain, *c.Node().Id())
-	}
+	plain := appChildren(app)
 	require.Contains(t, plain, "StaticSite-dev")
 	require.Contains(t, plain, "StaticSite-prod")
 	for _, id := range plain {
 		require.NotContains(t, id, "Pipeline")
+		require.False(t, strings.HasPrefix(id, "stage "), id)
 	}
 	// -c pipeline=false is the same as no value (TestPipelineModeContext).
-	require.Equal(t, []string{"StaticSite-Pipeline", "stage dev", "stage prod"}, pipelineAppSynth(t).children)
+	require.Equal(t, []string{"StaticSite-Pipeline", "stage dev", "stage prod"}, pipelineApp(t).children)
 }
 
 func TestPipelineModeContext(t *testing.T) {
@@ -343,7 +335,7 @@ func TestPipelineConfigErrors(t *testing.T) {
 // which cdk-nag checks too; every suppression of a wildcard names the
 // findings it covers.
 func TestPipelineIsNagClean(t *testing.T) {
-	out := pipelineAppSynth(t).outdir
+	out := pipelineApp(t).outdir
 	require.Empty(t, validationReport(t, out), "validation findings")
 	var metas []string
 	require.NoError(t, filepath.WalkDir(out, func(path string, d os.DirEntry, err error) error {
@@ -363,12 +355,8 @@ func TestPipelineIsNagClean(t *testing.T) {
 		require.NotContains(t, string(raw), `"aws:cdk:warning"`, m)
 	}
 
-	raw, err := os.ReadFile(filepath.Join(out, "StaticSite-Pipeline.template.json"))
-	require.NoError(t, err)
-	var tmpl obj
-	require.NoError(t, json.Unmarshal(raw, &tmpl))
 	var suppressions int
-	for _, r := range tmpl["Resources"].(obj) {
+	for _, r := range pipelineStack(t)["Resources"].(obj) {
 		for _, s := range asSlice(asMap(asMap(asMap(r)["Metadata"])["cdk_nag"])["rules_to_suppress"]) {
 			s := asMap(s)
 			suppressions++
